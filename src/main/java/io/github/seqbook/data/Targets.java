@@ -1,0 +1,55 @@
+package io.github.seqbook.data;
+
+import io.github.seqbook.Require;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Builds inputs and targets out of generated series of shape {@code [batch, total, 1]}, as the book slices them.
+ */
+public final class Targets {
+    private Targets() {
+    }
+
+    /** {@code series[:, :steps]}: the first {@code steps} values of each series, {@code [batch, steps, 1]}. */
+    public static INDArray inputs(INDArray series, int steps) {
+        Require.series("series", series);
+        Require.inRange("steps", steps, 1, (int) series.size(1) - 1);
+        return series.get(NDArrayIndex.all(), NDArrayIndex.interval(0, steps), NDArrayIndex.all()).dup('c');
+    }
+
+    /**
+     * {@code series[:, steps:steps + ahead, 0]}: the {@code ahead} values following the input window,
+     * {@code [batch, ahead]}. With {@code ahead = 1} this is the book's {@code y = series[:, -1]}.
+     */
+    public static INDArray nextValues(INDArray series, int steps, int ahead) {
+        Require.series("series", series);
+        Require.positive("ahead", ahead);
+        Require.inRange("steps", steps, 1, (int) series.size(1) - ahead);
+        return series.get(NDArrayIndex.all(), NDArrayIndex.interval(steps, steps + ahead), NDArrayIndex.point(0))
+                .dup('c');
+    }
+
+    /**
+     * The sequence-to-sequence target: at every input step {@code t} the next {@code ahead} values,
+     * {@code Y[:, t, k-1] = series[:, t + k, 0]} for {@code k = 1..ahead}; shape {@code [batch, steps, ahead]}.
+     *
+     * <pre>{@code
+     * Y = np.empty((10000, n_steps, 10))
+     * for step_ahead in range(1, 10 + 1):
+     *     Y[..., step_ahead - 1] = series[..., step_ahead:step_ahead + n_steps, 0]
+     * }</pre>
+     */
+    public static INDArray sequenceToSequence(INDArray series, int steps, int ahead) {
+        Require.series("series", series);
+        Require.positive("ahead", ahead);
+        Require.inRange("steps", steps, 1, (int) series.size(1) - ahead);
+        INDArray y = Nd4j.create(series.dataType(), series.size(0), steps, ahead);
+        for (int k = 1; k <= ahead; k++) {
+            y.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(k - 1))
+                    .assign(series.get(NDArrayIndex.all(), NDArrayIndex.interval(k, k + steps), NDArrayIndex.point(0)));
+        }
+        return y;
+    }
+}

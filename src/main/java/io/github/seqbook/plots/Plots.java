@@ -1,0 +1,275 @@
+package io.github.seqbook.plots;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.util.Arrays;
+
+import io.github.seqbook.Require;
+import io.github.seqbook.data.Split;
+import io.github.seqbook.training.History;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler.LegendPosition;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The chapter's figures as XChart charts, returned as images that a notebook cell shows inline when they are
+ * its last value. Each {@code ...Chart} method returns the XChart object for further styling; the plain
+ * methods render it (several panels side by side, like the book's {@code plt.subplots}).
+ */
+public final class Plots {
+    /** Width of one panel in pixels (the book's figures are 4 inches wide per panel). */
+    public static final int PANEL_WIDTH = 400;
+    /** Height of one panel in pixels. */
+    public static final int PANEL_HEIGHT = 320;
+
+    static final Color BLUE = new Color(31, 119, 180);
+    static final Color RED = new Color(214, 39, 40);
+    static final Color GREY = new Color(80, 80, 80);
+
+    private Plots() {
+    }
+
+    // ---- plot_series -----------------------------------------------------------------------------------------
+
+    /**
+     * The book's {@code plot_series} for several series of a split, side by side: each input series as a
+     * line, its target as a blue dot after the last step.
+     *
+     * @param split   the split to draw from
+     * @param indices which series (rows) to draw, at least one
+     */
+    public static BufferedImage series(Split split, int... indices) {
+        return series(split, null, indices);
+    }
+
+    /**
+     * {@link #series(Split, int...)} with the model's forecast as a red cross next to each target.
+     *
+     * @param split       the split to draw from (targets {@code [batch, 1]})
+     * @param predictions forecasts {@code [batch, 1]} for the same rows, or null
+     * @param indices     which series to draw
+     */
+    public static BufferedImage series(Split split, INDArray predictions, int... indices) {
+        Require.notNull("split", split);
+        if (indices.length == 0) {
+            throw new IllegalArgumentException("indices must name at least one series of " + split.name());
+        }
+        XYChart[] charts = new XYChart[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            int row = Require.inRange("indices[" + i + "]", indices[i], 0, split.size() - 1);
+            Double target = split.y().rank() == 2 ? split.y().getDouble(row, 0) : null;
+            Double forecast = predictions == null ? null : predictions.getDouble(row, 0);
+            charts[i] = seriesChart(values(split.x(), row), target, forecast, i == 0, i == 0);
+        }
+        return render(charts);
+    }
+
+    /**
+     * One panel of {@code plot_series}: the series as a line with dots, then optionally the target (blue dot)
+     * and the forecast (red cross) at {@code t = steps}; axes {@code [0, steps + 1] x [-1, 1]}.
+     */
+    public static XYChart seriesChart(double[] series, Double target, Double forecast, boolean yLabel,
+                                      boolean legend) {
+        int steps = series.length;
+        XYChart chart = baseChart("t", yLabel ? "x(t)" : "");
+        addLine(chart, "series", range(0, steps), series, BLUE);
+        if (target != null) {
+            addMarkers(chart, "Target", new double[] {steps}, new double[] {target}, BLUE, false);
+        }
+        if (forecast != null) {
+            addMarkers(chart, "Prediction", new double[] {steps}, new double[] {forecast}, RED, true);
+        }
+        axes(chart, 0, steps + 1, -1, 1);
+        chart.getStyler().setLegendVisible(legend && (target != null || forecast != null));
+        hideFromLegend(chart, "series");
+        return chart;
+    }
+
+    // ---- plot_learning_curves --------------------------------------------------------------------------------
+
+    /**
+     * The book's {@code plot_learning_curves}: training loss at mid-epoch ({@code epoch - 0.5}) and validation
+     * loss at the end of each epoch, y from 0 to 0.05 as in the book (widened when the losses are larger).
+     */
+    public static BufferedImage learningCurves(History history) {
+        return render(learningCurvesChart(history));
+    }
+
+    /** The chart behind {@link #learningCurves(History)}. */
+    public static XYChart learningCurvesChart(History history) {
+        Require.notNull("history", history);
+        double[] loss = history.loss();
+        double[] valLoss = history.valLoss();
+        if (loss.length == 0) {
+            throw new IllegalArgumentException("history has no epochs to plot");
+        }
+        XYChart chart = baseChart("Epochs", "Loss");
+        chart.setTitle(history.model());
+        double[] trainX = new double[loss.length];
+        double[] validX = new double[loss.length];
+        for (int i = 0; i < loss.length; i++) {
+            trainX[i] = i + 0.5;
+            validX[i] = i + 1;
+        }
+        addLine(chart, "Training loss", trainX, loss, BLUE);
+        addLine(chart, "Validation loss", validX, valLoss, RED);
+        // The book fixes the y axis to [0, 0.05]; widen it only when the validation loss never gets below that.
+        double top = max(valLoss) <= 0.05 ? 0.05 : Math.min(1.05 * max(valLoss), 1.0);
+        axes(chart, loss.length > 1 ? 1 : 0, Math.max(loss.length, 2), 0, top);
+        chart.getStyler().setLegendPosition(LegendPosition.InsideNE);
+        chart.getStyler().setYAxisDecimalPattern("0.000");
+        return chart;
+    }
+
+    // ---- plot_multiple_forecasts -----------------------------------------------------------------------------
+
+    /**
+     * The book's {@code plot_multiple_forecasts} for the first series: inputs, then the actual next values
+     * (blue dots) and the forecast (red crosses).
+     *
+     * @param x        inputs {@code [batch, steps, 1]}
+     * @param actual   the true next values {@code [batch, ahead]} (or {@code [batch, ahead, 1]})
+     * @param forecast forecasts of the same shape as {@code actual}
+     */
+    public static BufferedImage multipleForecasts(INDArray x, INDArray actual, INDArray forecast) {
+        return render(multipleForecastsChart(x, actual, forecast));
+    }
+
+    /** The chart behind {@link #multipleForecasts}. */
+    public static XYChart multipleForecastsChart(INDArray x, INDArray actual, INDArray forecast) {
+        Require.series("x", x);
+        Require.notNull("actual", actual);
+        Require.notNull("forecast", forecast);
+        double[] input = values(x, 0);
+        double[] act = row(actual);
+        double[] fc = row(forecast);
+        if (act.length != fc.length) {
+            throw new IllegalArgumentException("actual and forecast must have the same length, got "
+                    + act.length + " and " + fc.length);
+        }
+        int steps = input.length;
+        XYChart chart = seriesChart(input, null, null, true, false);
+        double[] t = range(steps, steps + act.length);
+        XYSeries a = addLine(chart, "Actual", t, act, BLUE);
+        a.setMarker(SeriesMarkers.CIRCLE);
+        XYSeries f = addLine(chart, "Forecast", t, fc, RED);
+        f.setMarker(SeriesMarkers.CROSS);
+        axes(chart, 0, steps + act.length, -1, 1);
+        chart.getStyler().setLegendVisible(true);
+        chart.getStyler().setLegendPosition(LegendPosition.InsideNW);
+        return chart;
+    }
+
+    // ---- rendering -------------------------------------------------------------------------------------------
+
+    /** Renders charts side by side into one image (one panel each). */
+    public static BufferedImage render(XYChart... charts) {
+        if (charts.length == 0) {
+            throw new IllegalArgumentException("charts must hold at least one chart");
+        }
+        if (charts.length == 1) {
+            return BitmapEncoder.getBufferedImage(charts[0]);
+        }
+        BufferedImage[] panels = Arrays.stream(charts).map(BitmapEncoder::getBufferedImage).toArray(BufferedImage[]::new);
+        int width = Arrays.stream(panels).mapToInt(BufferedImage::getWidth).sum();
+        int height = Arrays.stream(panels).mapToInt(BufferedImage::getHeight).max().orElse(0);
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        int x = 0;
+        for (BufferedImage p : panels) {
+            g.drawImage(p, x, 0, null);
+            x += p.getWidth();
+        }
+        g.dispose();
+        return out;
+    }
+
+    /** A white panel with a grid, the book's sizes and the given axis titles. */
+    static XYChart baseChart(String xTitle, String yTitle) {
+        XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT).xAxisTitle(xTitle)
+                .yAxisTitle(yTitle).build();
+        var st = chart.getStyler();
+        st.setChartBackgroundColor(Color.WHITE);
+        st.setPlotBackgroundColor(Color.WHITE);
+        st.setPlotGridLinesVisible(true);
+        st.setPlotGridLinesColor(new Color(220, 220, 220));
+        st.setLegendPosition(LegendPosition.InsideNW);
+        st.setLegendBorderColor(new Color(200, 200, 200));
+        st.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+        st.setChartTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        st.setMarkerSize(6);
+        st.setAntiAlias(true);
+        // plt.hlines(0, ...): a thin zero line.
+        XYSeries zero = chart.addSeries("zero", new double[] {-1000, 1000}, new double[] {0, 0});
+        zero.setLineColor(GREY);
+        zero.setLineStyle(new BasicStroke(0.8f));
+        zero.setMarker(SeriesMarkers.NONE);
+        zero.setShowInLegend(false);
+        return chart;
+    }
+
+    /** A line with dot markers, matplotlib's {@code ".-"}. */
+    static XYSeries addLine(XYChart chart, String name, double[] x, double[] y, Color color) {
+        XYSeries s = chart.addSeries(name, x, y);
+        s.setLineColor(color);
+        s.setMarkerColor(color);
+        s.setLineStyle(new BasicStroke(1.5f));
+        s.setMarker(SeriesMarkers.CIRCLE);
+        return s;
+    }
+
+    static XYSeries addMarkers(XYChart chart, String name, double[] x, double[] y, Color color, boolean cross) {
+        XYSeries s = chart.addSeries(name, x, y);
+        s.setLineStyle(SeriesLines.NONE);
+        s.setMarker(cross ? SeriesMarkers.CROSS : SeriesMarkers.CIRCLE);
+        s.setMarkerColor(color);
+        s.setLineColor(color);
+        return s;
+    }
+
+    static void axes(XYChart chart, double xMin, double xMax, double yMin, double yMax) {
+        var st = chart.getStyler();
+        st.setXAxisMin(xMin);
+        st.setXAxisMax(xMax);
+        st.setYAxisMin(yMin);
+        st.setYAxisMax(yMax);
+    }
+
+    static void hideFromLegend(XYChart chart, String series) {
+        chart.getSeriesMap().get(series).setShowInLegend(false);
+    }
+
+    /** Row {@code index} of a {@code [batch, steps, 1]} array as doubles. */
+    static double[] values(INDArray x, int index) {
+        return x.get(NDArrayIndex.point(index), NDArrayIndex.all(), NDArrayIndex.point(0)).toDoubleVector();
+    }
+
+    /** The first row of a {@code [batch, n]} or {@code [batch, n, 1]} array as doubles. */
+    static double[] row(INDArray a) {
+        INDArray first = a.get(NDArrayIndex.point(0));
+        return first.reshape(first.length()).toDoubleVector();
+    }
+
+    static double[] range(int from, int to) {
+        double[] r = new double[to - from];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = from + i;
+        }
+        return r;
+    }
+
+    static double max(double[] v) {
+        return Arrays.stream(v).max().orElse(0);
+    }
+}

@@ -1,0 +1,81 @@
+package io.github.seqbook.training;
+
+import java.util.Arrays;
+
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * What {@link Training#fit} records, one row per epoch, like Keras' {@code history.history}: columns
+ * {@code epoch}, {@code loss}, {@code val_loss}, one {@code val_<metric>} column per metric, and {@code seconds}.
+ *
+ * @param model   the model's name
+ * @param table   the per-epoch table (Tablesaw)
+ * @param params  number of trainable parameters of the model
+ */
+public record History(String model, Table table, long params) {
+
+    /** The training loss of every epoch. */
+    public double[] loss() {
+        return table.doubleColumn("loss").asDoubleArray();
+    }
+
+    /** The validation loss of every epoch. */
+    public double[] valLoss() {
+        return table.doubleColumn("val_loss").asDoubleArray();
+    }
+
+    /** Values of a column by name, e.g. {@code "val_last_time_step_mse"}. */
+    public double[] column(String name) {
+        if (!table.columnNames().contains(name)) {
+            throw new IllegalArgumentException("no column '" + name + "' in the history; columns are "
+                    + table.columnNames());
+        }
+        return table.doubleColumn(name).asDoubleArray();
+    }
+
+    /** Number of epochs trained. */
+    public int epochs() {
+        return table.rowCount();
+    }
+
+    /** The last epoch's value of a column. */
+    public double last(String name) {
+        double[] values = column(name);
+        if (values.length == 0) {
+            throw new IllegalStateException("the history of " + model + " has no epochs");
+        }
+        return values[values.length - 1];
+    }
+
+    /**
+     * Median seconds per epoch, leaving out the first epoch when there are several (it includes JIT warm-up).
+     */
+    public double secondsPerEpoch() {
+        double[] s = table.doubleColumn("seconds").asDoubleArray();
+        if (s.length == 0) {
+            return Double.NaN;
+        }
+        double[] tail = s.length > 1 ? Arrays.copyOfRange(s, 1, s.length) : s;
+        Arrays.sort(tail);
+        int n = tail.length;
+        return n % 2 == 1 ? tail[n / 2] : (tail[n / 2 - 1] + tail[n / 2]) / 2;
+    }
+
+    /** An empty history with the given metric columns. */
+    static History empty(String model, long params, String... metrics) {
+        Table t = Table.create(model + " history", IntColumn.create("epoch"), DoubleColumn.create("loss"),
+                DoubleColumn.create("val_loss"));
+        for (String m : metrics) {
+            t.addColumns(DoubleColumn.create("val_" + m));
+        }
+        t.addColumns(DoubleColumn.create("seconds"));
+        return new History(model, t, params);
+    }
+
+    @Override
+    public String toString() {
+        return table.printAll();
+    }
+}

@@ -1,0 +1,15 @@
+package io.github.seqbook.training;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A validation metric computed from targets and predictions in the book's layout, reported by
+ * {@link Training#fit} every epoch next to the loss (Keras' {@code metrics=[...]}).
+ */
+public interface Metric {
+    /** The column name without the {@code val_} prefix, e.g. {@code last_time_step_mse}. */
+    String name();
+
+    /** The metric over a whole split. */
+    double compute(INDArray yTrue, INDArray yPred);
+}

@@ -1,0 +1,252 @@
+package io.github.seqbook.training;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import io.github.seqbook.Require;
+import io.github.seqbook.data.Split;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Keras-like training for DL4J networks on the book's arrays: {@link #fit} with per-epoch progress lines and a
+ * history table, {@link #evaluate} (MSE) and {@link #predict}.
+ *
+ * <p>Data arrive in the book's layout ({@code x: [batch, steps, 1]}; {@code y: [batch, k]} or
+ * {@code [batch, steps, k]}); they are converted here to DL4J's NCW layout ({@code [batch, 1, steps]} and
+ * {@code [batch, k, steps]}), which the chapter's models use because it trains faster on CPU.
+ */
+public final class Training {
+    /** Keras' default batch size, used by the book throughout. */
+    public static final int BATCH_SIZE = 32;
+    /** Batch size for inference (evaluation, prediction); only memory, not results, depends on it. */
+    static final int PREDICT_BATCH = 1000;
+    /** A training loss this many times the first epoch's (and above 1) counts as diverging. */
+    static final double DIVERGENCE_FACTOR = 1e3;
+
+    private Training() {
+    }
+
+    /**
+     * Trains {@code model} for {@code epochs} epochs on {@code train} with Keras' batch size 32, shuffling every
+     * epoch, printing one progress line per epoch, and evaluating on {@code valid} after each epoch.
+     *
+     * @param model   a network built by {@link io.github.seqbook.models.Models} (or any DL4J network reading
+     *                NCW series)
+     * @param train   training split
+     * @param valid   validation split
+     * @param epochs  number of epochs, at least 1
+     * @param metrics extra validation metrics, e.g. {@link Metrics#LAST_TIME_STEP_MSE}
+     * @return the per-epoch history
+     */
+    public static History fit(Model model, Split train, Split valid, int epochs, Metric... metrics) {
+        return fit(model, train, valid, epochs, new FitOptions(), metrics);
+    }
+
+    /** {@link #fit(Model, Split, Split, int, Metric...)} with explicit options (batch size, seed, output). */
+    public static History fit(Model model, Split train, Split valid, int epochs, FitOptions options,
+                              Metric... metrics) {
+        Require.notNull("model", model);
+        Require.notNull("train", train);
+        Require.notNull("valid", valid);
+        Require.positive("epochs", epochs);
+        Require.notNull("options", options);
+        checkCompatible(model, train, "train");
+        checkCompatible(model, valid, "valid");
+        String name = options.name() != null ? options.name() : describe(model);
+        History history = History.empty(name, model.numParams(), Arrays.stream(metrics).map(Metric::name)
+                .toArray(String[]::new));
+        PrintStream out = options.out();
+
+        INDArray xAll = toNcw(train.x());
+        INDArray yAll = toNcw(train.y());
+        // Rows flattened to 2-D so one native gather shuffles them.
+        INDArray xRows = xAll.reshape('c', xAll.size(0), -1);
+        INDArray yRows = yAll.reshape('c', yAll.size(0), -1);
+        Random shuffler = new Random(options.seed());
+        int n = train.size();
+        int batch = Math.min(options.batchSize(), n);
+        double firstLoss = Double.NaN;
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            long start = System.nanoTime();
+            // Keras shuffles the training set at the start of every epoch.
+            int[] order = permutation(n, shuffler);
+            INDArray x = Nd4j.pullRows(xRows, 1, order).reshape('c', xAll.shape());
+            INDArray y = Nd4j.pullRows(yRows, 1, order).reshape('c', yAll.shape());
+            double lossSum = 0;
+            int batches = 0;
+            for (int from = 0; from < n; from += batch) {
+                int to = Math.min(n, from + batch);
+                INDArray bx = x.get(NDArrayIndex.interval(from, to));
+                INDArray by = y.get(NDArrayIndex.interval(from, to));
+                fitBatch(model, bx, by);
+                double loss = model.score();
+                if (!Double.isFinite(loss)) {
+                    throw diverged(name, epoch, from / batch + 1, "the loss became " + loss);
+                }
+                lossSum += loss;
+                batches++;
+            }
+            double loss = lossSum / batches;
+            if (epoch == 1) {
+                firstLoss = loss;
+            } else if (loss > 1 && loss > DIVERGENCE_FACTOR * firstLoss) {
+                throw diverged(name, epoch, batches, String.format("the loss exploded from %.4g to %.4g", firstLoss, loss));
+            }
+            INDArray validPred = predict(model, valid.x());
+            double valLoss = Metrics.mse(valid.y(), validPred);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            StringBuilder line = new StringBuilder(String.format("Epoch %d/%d - %.1fs - loss: %.4f - val_loss: %.4f",
+                    epoch, epochs, seconds, loss, valLoss));
+            var row = history.table().appendRow();
+            row.setInt("epoch", epoch);
+            row.setDouble("loss", loss);
+            row.setDouble("val_loss", valLoss);
+            for (Metric m : metrics) {
+                double v = m.compute(valid.y(), validPred);
+                row.setDouble("val_" + m.name(), v);
+                line.append(String.format(" - val_%s: %.4f", m.name(), v));
+            }
+            row.setDouble("seconds", seconds);
+            if (out != null) {
+                out.println(line);
+                out.flush();
+            }
+        }
+        return history;
+    }
+
+    /** Mean squared error of the model's predictions on a split. */
+    public static double evaluate(Model model, Split split) {
+        Require.notNull("split", split);
+        checkCompatible(model, split, split.name());
+        return Metrics.mse(split.y(), predict(model, split.x()));
+    }
+
+    /**
+     * Predictions for a batch of series, in the book's layout: {@code [batch, k]} for models that forecast
+     * from the last step, {@code [batch, steps, k]} for sequence-to-sequence models.
+     *
+     * @param model a network reading NCW series
+     * @param x     series {@code [batch, steps, 1]}
+     */
+    public static INDArray predict(Model model, INDArray x) {
+        Require.notNull("model", model);
+        Require.series("x", x);
+        INDArray ncw = toNcw(x);
+        long n = ncw.size(0);
+        List<INDArray> parts = new ArrayList<>();
+        for (long from = 0; from < n; from += PREDICT_BATCH) {
+            long to = Math.min(n, from + PREDICT_BATCH);
+            parts.add(output(model, ncw.get(NDArrayIndex.interval(from, to))).dup());
+        }
+        INDArray out = parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0]));
+        return fromNcw(out);
+    }
+
+    /** The model's raw output for NCW input (inference mode: dropout off). */
+    static INDArray output(Model model, INDArray ncw) {
+        if (model instanceof MultiLayerNetwork net) {
+            return net.output(ncw, false);
+        }
+        if (model instanceof ComputationGraph graph) {
+            return graph.outputSingle(false, ncw);
+        }
+        throw new IllegalArgumentException("model must be a MultiLayerNetwork or a ComputationGraph, got "
+                + model.getClass().getName());
+    }
+
+    private static void fitBatch(Model model, INDArray x, INDArray y) {
+        if (model instanceof MultiLayerNetwork net) {
+            net.fit(x, y);
+        } else if (model instanceof ComputationGraph graph) {
+            graph.fit(new INDArray[] {x}, new INDArray[] {y});
+        } else {
+            throw new IllegalArgumentException("model must be a MultiLayerNetwork or a ComputationGraph, got "
+                    + model.getClass().getName());
+        }
+    }
+
+    /** Book layout to NCW: {@code [b, t, c] -> [b, c, t]}; rank-2 arrays are returned as a float copy. */
+    public static INDArray toNcw(INDArray a) {
+        INDArray f = a.castTo(DataType.FLOAT);
+        return a.rank() == 3 ? f.permute(0, 2, 1).dup('c') : f.dup('c');
+    }
+
+    /** NCW to the book's layout: {@code [b, c, t] -> [b, t, c]}; rank-2 arrays are returned unchanged. */
+    public static INDArray fromNcw(INDArray a) {
+        return a.rank() == 3 ? a.permute(0, 2, 1).dup('c') : a;
+    }
+
+    /** A short description of a model for titles and tables, e.g. {@code SimpleRnn(20) > OutputLayer(1), 441 params}. */
+    static String describe(Model model) {
+        StringBuilder sb = new StringBuilder();
+        if (model instanceof MultiLayerNetwork net) {
+            for (var conf : net.getLayerWiseConfigurations().getConfs()) {
+                var layer = conf.getLayer();
+                if (layer instanceof org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer w) {
+                    layer = w.getUnderlying();
+                }
+                sb.append(sb.length() == 0 ? "" : " > ").append(layer.getClass().getSimpleName());
+                if (layer instanceof org.deeplearning4j.nn.conf.layers.FeedForwardLayer ff) {
+                    sb.append('(').append(ff.getNOut()).append(')');
+                }
+            }
+        } else {
+            sb.append(model.getClass().getSimpleName());
+        }
+        return sb.append(", ").append(model.numParams()).append(" params").toString();
+    }
+
+    /** A Fisher-Yates permutation of {@code 0..n-1}. */
+    static int[] permutation(int n, Random random) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    /** Checks that a split's shapes fit the model before any ND4J op can fail on them. */
+    static void checkCompatible(Model model, Split split, String what) {
+        Require.notNull("model", model);
+        Require.finite(what + ".x", split.x());
+        Require.finite(what + ".y", split.y());
+        long outputs = outputSize(model);
+        long yOutputs = split.y().size(split.y().rank() - 1);
+        if (outputs > 0 && outputs != yOutputs) {
+            throw new IllegalArgumentException(what + ".y has " + yOutputs + " values per forecast but the model outputs "
+                    + outputs + " (shape of " + what + ".y: " + Arrays.toString(split.y().shape()) + ")");
+        }
+    }
+
+    private static long outputSize(Model model) {
+        if (model instanceof MultiLayerNetwork net) {
+            return net.layerSize(net.getnLayers() - 1);
+        }
+        return -1;
+    }
+
+    private static TrainingDivergedException diverged(String name, int epoch, int batch, String what) {
+        return new TrainingDivergedException(String.format(
+                "Training of %s diverged at epoch %d, batch %d: %s. Remedies the chapter names: a lower learning "
+                        + "rate, gradient clipping (FitOptions cannot change a built model: rebuild it with "
+                        + "GradientNormalization.ClipL2PerLayer or ClipElementWiseAbsoluteValue), or a saturating "
+                        + "activation such as tanh. The model's weights are no longer usable: build it again.",
+                name, epoch, batch, what));
+    }
+}

@@ -1,0 +1,72 @@
+package io.github.seqbook.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.github.seqbook.training.Metrics;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class TargetsTest {
+    /** One series 0, 1, ..., 6 (as [1, 7, 1]); values make every slice easy to check by hand. */
+    static INDArray ramp() {
+        return Nd4j.create(new float[] {0, 1, 2, 3, 4, 5, 6}, new long[] {1, 7, 1}, 'c');
+    }
+
+    @Test
+    void sequenceToSequenceHandComputed() {
+        // steps 4, ahead 3: at step t the targets are t+1, t+2, t+3.
+        INDArray y = Targets.sequenceToSequence(ramp(), 4, 3);
+        assertArrayEquals(new long[] {1, 4, 3}, y.shape());
+        float[][] expected = {{1, 2, 3}, {2, 3, 4}, {3, 4, 5}, {4, 5, 6}};
+        for (int t = 0; t < 4; t++) {
+            for (int k = 0; k < 3; k++) {
+                assertEquals(expected[t][k], y.getFloat(0, t, k), 0f, "Y[0," + t + "," + k + "]");
+            }
+        }
+    }
+
+    @Test
+    void inputsAndNextValues() {
+        assertArrayEquals(new float[] {0, 1, 2, 3}, Targets.inputs(ramp(), 4).data().asFloat());
+        assertArrayEquals(new float[] {4, 5, 6}, Targets.nextValues(ramp(), 4, 3).data().asFloat());
+        assertArrayEquals(new long[] {1, 3}, Targets.nextValues(ramp(), 4, 3).shape());
+    }
+
+    @Test
+    void rejectsWindowsThatDoNotFit() {
+        assertThrows(IllegalArgumentException.class, () -> Targets.sequenceToSequence(ramp(), 5, 3));
+        assertThrows(IllegalArgumentException.class, () -> Targets.nextValues(ramp(), 4, 0));
+        assertThrows(IllegalArgumentException.class, () -> Targets.inputs(Nd4j.zeros(3, 4), 2));
+    }
+
+    @Test
+    void booksSplitsAndNaiveBaseline() {
+        SeriesData d = SeriesData.nextValue(50);
+        assertArrayEquals(new long[] {2000, 50, 1}, d.valid().x().shape());
+        assertArrayEquals(new long[] {2000, 1}, d.valid().y().shape());
+        assertArrayEquals(new long[] {1000, 50, 1}, d.test().x().shape());
+        // The book prints 0.020211367 (float32); numpy_reference.json has the float64 value.
+        assertEquals(0.020211366936564445, Metrics.naiveMse(d.valid().x(), d.valid().y()), 2e-9);
+    }
+
+    @Test
+    void naiveTenStepsOn60StepDataset() {
+        SeriesData d = SeriesData.nextValues(50, 10);
+        assertArrayEquals(new long[] {2000, 10}, d.valid().y().shape());
+        // numpy's value is a float32 mean (its rounding error is ~1e-7 here); ours is summed in double.
+        assertEquals(0.2569740116596222, Metrics.naiveMse(d.valid().x(), d.valid().y()), 1e-7);
+    }
+
+    @Test
+    void seq2seqDatasetShapes() {
+        SeriesData d = SeriesData.sequenceToSequence(50, 10);
+        assertArrayEquals(new long[] {2000, 50, 10}, d.valid().y().shape());
+        // Y[:, -1] is the 10-step target of the vector-output models.
+        INDArray last = d.valid().y().get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.point(49), org.nd4j.linalg.indexing.NDArrayIndex.all());
+        assertEquals(SeriesData.nextValues(50, 10).valid().y(), last);
+    }
+}

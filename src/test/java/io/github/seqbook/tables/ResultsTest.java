@@ -1,0 +1,37 @@
+package io.github.seqbook.tables;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResultsTest {
+    @Test
+    void bookResultsAreLoaded() {
+        assertEquals(20, BookResults.all().size());
+        assertEquals(0.020211367, BookResults.find("01", "naive (last value)", "val_mse").orElseThrow().value(), 0);
+        assertEquals(0.008560794,
+                BookResults.find("03", "LSTM 20-20 seq2seq", "val_last_time_step_mse").orElseThrow().value(), 0);
+        assertEquals(2, BookResults.find("04", "original WaveNet (gated units; softmax output as the book)",
+                "val_last_time_step_mse").orElseThrow().epochs());
+    }
+
+    @Test
+    void rowsCarryBookValueAndRatio(@TempDir Path dir) throws Exception {
+        Results r = Results.forNotebook("01").add("naive (last value)", "val_mse", 0.0202113669)
+                .add("something new", "val_mse", 0.5);
+        assertEquals(1.0, r.table().doubleColumn("ratio").getDouble(0), 1e-6);
+        assertTrue(Double.isNaN(r.table().doubleColumn("book").getDouble(1)));
+        assertTrue(r.html().contains("<td>naive (last value)</td><td>val_mse</td><td>0.02021</td><td>0.02021</td><td>1.00</td>"),
+                r.html());
+        Path csv = dir.resolve("sub/01.csv");
+        r.save(csv);
+        var lines = Files.readAllLines(csv);
+        assertEquals(3, lines.size());
+        assertTrue(lines.get(0).startsWith("notebook,model,metric,this_run,book,ratio"), lines.get(0));
+    }
+}

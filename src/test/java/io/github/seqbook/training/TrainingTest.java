@@ -1,0 +1,108 @@
+package io.github.seqbook.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import io.github.seqbook.data.SeriesData;
+import io.github.seqbook.data.Split;
+import io.github.seqbook.models.Models;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class TrainingTest {
+    static SeriesData data;
+    static Split train;
+
+    @BeforeAll
+    static void data() {
+        data = SeriesData.nextValue(50);
+        train = data.train().head(700);
+    }
+
+    @Test
+    void linearModelLearnsAndRecordsHistory() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        MultiLayerNetwork model = Models.linear(50, 1);
+        History h = Training.fit(model, train, data.valid(), 3,
+                new FitOptions().out(new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+        assertEquals(3, h.epochs());
+        assertEquals(java.util.List.of("epoch", "loss", "val_loss", "seconds"), h.table().columnNames());
+        assertEquals(51, h.params());
+        assertTrue(h.valLoss()[2] < h.valLoss()[0], "validation loss should fall: " + h);
+        assertEquals(h.last("val_loss"), Training.evaluate(model, data.valid()), 1e-9);
+        String log = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(log.matches("(?s)Epoch 1/3 - \\d+\\.\\ds - loss: \\d\\.\\d{4} - val_loss: \\d\\.\\d{4}\n.*Epoch 3/3.*"),
+                log);
+    }
+
+    @Test
+    void metricColumnsAreReportedEveryEpoch() {
+        SeriesData seq = SeriesData.sequenceToSequence(50, 10);
+        MultiLayerNetwork model = Models.sequenceToSequenceRnn(50, 10);
+        History h = Training.fit(model, seq.train().head(200), seq.valid().head(300), 1,
+                new FitOptions().out(null), Metrics.LAST_TIME_STEP_MSE);
+        INDArray pred = Training.predict(model, seq.valid().head(300).x());
+        assertArrayEquals(new long[] {300, 50, 10}, pred.shape());
+        assertEquals(Metrics.lastTimeStepMse(seq.valid().head(300).y(), pred), h.last("val_last_time_step_mse"), 1e-9);
+    }
+
+    @Test
+    void sameSeedSameLossHistory() {
+        FitOptions quiet = new FitOptions().out(null);
+        History a = Training.fit(Models.deepRnnDenseOutput(50, 1), train.head(200), data.valid().head(100), 2, quiet);
+        History b = Training.fit(Models.deepRnnDenseOutput(50, 1), train.head(200), data.valid().head(100), 2, quiet);
+        assertArrayEquals(a.loss(), b.loss(), 0.0);
+        assertArrayEquals(a.valLoss(), b.valLoss(), 0.0);
+    }
+
+    @Test
+    void mismatchedTargetsGetAClearError() {
+        SeriesData ten = SeriesData.nextValues(50, 10);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Training.fit(Models.linear(50, 1), ten.train().head(50), ten.valid(), 1));
+        assertTrue(e.getMessage().contains("train.y has 10 values per forecast but the model outputs 1"), e.getMessage());
+    }
+
+    @Test
+    void nanInputsAreRejected() {
+        INDArray x = train.x().dup();
+        x.putScalar(0, 3, 0, Double.NaN);
+        var e = assertThrows(IllegalArgumentException.class, () -> new Split("train", x, train.y()));
+        assertTrue(e.getMessage().contains("train.x") && e.getMessage().contains("NaN"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Training.fit(Models.linear(50, 1), train, data.valid(), 0));
+    }
+
+    @Test
+    void divergingTrainingStopsWithAdvice() {
+        // Targets of order 1e20 square to infinity in float32: the first batch's loss is not finite.
+        Split huge = new Split("train", train.x(), train.y().mul(1e20));
+        MultiLayerNetwork model = Models.linear(50, 1);
+        var e = assertThrows(TrainingDivergedException.class,
+                () -> Training.fit(model, huge, data.valid().head(10), 5, new FitOptions().out(null)));
+        assertTrue(e.getMessage().contains("lower learning rate"), e.getMessage());
+    }
+
+    @Test
+    void predictKeepsBatchOrderAcrossInferenceBatches() {
+        MultiLayerNetwork model = Models.linear(50, 1);
+        INDArray x = data.train().head(2500).x();
+        INDArray all = Training.predict(model, x);
+        INDArray one = model.output(Training.toNcw(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(2100, 2101))));
+        assertEquals(one.getDouble(0, 0), all.getDouble(2100, 0), 1e-6);
+    }
+
+    @Test
+    void naiveForecastRepeatsLastValue() {
+        INDArray x = Nd4j.create(new float[] {1, 2, 3, 4, 5, 6}, new long[] {2, 3, 1}, 'c');
+        assertArrayEquals(new float[] {3, 3, 6, 6}, Forecasts.naive(x, 2).data().asFloat());
+    }
+}
