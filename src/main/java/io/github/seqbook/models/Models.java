@@ -3,6 +3,7 @@ package io.github.seqbook.models;
 import io.github.seqbook.Require;
 import io.github.seqbook.layers.FlattenSequence;
 import io.github.seqbook.layers.OrthogonalInit;
+import io.github.seqbook.layers.RecurrentDropConnect;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -121,6 +122,34 @@ public final class Models {
                 simpleRnnLayer(20),
                 simpleRnnLayer(20),
                 timeDistributedDense(outputs)}, false);
+    }
+
+    /**
+     * The sequence-to-sequence RNN with dropout for MC Dropout: each {@code SimpleRNN(20)} drops 20% of its
+     * inputs ({@code dropout=0.2}) and of its recurrent connections ({@code recurrent_dropout=0.2}, see
+     * {@link RecurrentDropConnect}); Adam at 0.01 as the plain model. Dropout stays off in
+     * {@link io.github.seqbook.training.Training#predict} and is switched on by
+     * {@link io.github.seqbook.training.Forecasts#mcDropout}.
+     *
+     * @param steps   input window length (used for the input type only)
+     * @param outputs values forecast at every step
+     * @param rate    dropout rate for inputs and recurrent connections, in [0, 1)
+     */
+    public static MultiLayerNetwork sequenceToSequenceRnnWithDropout(int steps, int outputs, double rate) {
+        Require.positive("steps", steps);
+        Require.positive("outputs", outputs);
+        Require.inRange("rate", rate, 0.0, 0.999);
+        return build(0.01, steps, BOOK_SEED, new Layer[] {
+                withDropout(simpleRnnLayer(20), rate),
+                withDropout(simpleRnnLayer(20), rate),
+                timeDistributedDense(outputs)}, false);
+    }
+
+    private static SimpleRnn withDropout(SimpleRnn layer, double rate) {
+        // DL4J's dropOut takes the probability of keeping an input.
+        layer.setIDropout(new org.deeplearning4j.nn.conf.dropout.Dropout(1.0 - rate));
+        layer.setWeightNoise(new RecurrentDropConnect(rate));
+        return layer;
     }
 
     // ---- building blocks -------------------------------------------------------------------------------------

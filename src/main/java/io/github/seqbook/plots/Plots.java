@@ -169,6 +169,69 @@ public final class Plots {
         return chart;
     }
 
+    // ---- MC Dropout ------------------------------------------------------------------------------------------
+
+    /**
+     * A forecast with its uncertainty for the first series: the inputs, the actual next values (blue dots), the
+     * MC-Dropout mean forecast (red crosses) and a band of {@code k} standard deviations around it (dashed
+     * bounds and error bars).
+     *
+     * @param x      inputs {@code [batch, steps, 1]}
+     * @param actual the true next values {@code [batch, ahead]}
+     * @param mean   mean forecasts {@code [batch, ahead]}
+     * @param std    standard deviations {@code [batch, ahead]}
+     * @param k      band half-width in standard deviations (e.g. 2)
+     */
+    public static BufferedImage forecastBand(INDArray x, INDArray actual, INDArray mean, INDArray std, double k) {
+        return render(forecastBandChart(x, actual, mean, std, k));
+    }
+
+    /** The chart behind {@link #forecastBand}. */
+    public static XYChart forecastBandChart(INDArray x, INDArray actual, INDArray mean, INDArray std, double k) {
+        Require.series("x", x);
+        Require.positive("k", k);
+        double[] act = row(Require.notNull("actual", actual));
+        double[] m = row(Require.notNull("mean", mean));
+        double[] s = row(Require.notNull("std", std));
+        if (act.length != m.length || m.length != s.length) {
+            throw new IllegalArgumentException("actual, mean and std must have the same length, got "
+                    + act.length + ", " + m.length + ", " + s.length);
+        }
+        double[] lower = new double[m.length];
+        double[] upper = new double[m.length];
+        double[] err = new double[m.length];
+        for (int i = 0; i < m.length; i++) {
+            err[i] = k * s[i];
+            lower[i] = m[i] - err[i];
+            upper[i] = m[i] + err[i];
+        }
+        int steps = (int) x.size(1);
+        double[] t = range(steps, steps + m.length);
+        XYChart chart = seriesChart(values(x, 0), null, null, true, false);
+        Color band = new Color(214, 39, 40, 140);
+        BasicStroke dashed = new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                new float[] {4f, 3f}, 0f);
+        XYSeries up = chart.addSeries(String.format("mean ± %.3gσ", k), t, upper);
+        XYSeries low = chart.addSeries("lower bound", t, lower);
+        for (XYSeries b : new XYSeries[] {up, low}) {
+            b.setLineColor(band);
+            b.setLineStyle(dashed);
+            b.setMarker(SeriesMarkers.NONE);
+        }
+        low.setShowInLegend(false);
+        XYSeries a = addLine(chart, "Actual", t, act, BLUE);
+        a.setMarker(SeriesMarkers.CIRCLE);
+        XYSeries f = chart.addSeries("MC Dropout mean", t, m, err);
+        f.setLineColor(RED);
+        f.setMarkerColor(RED);
+        f.setMarker(SeriesMarkers.CROSS);
+        chart.getStyler().setErrorBarsColor(band);
+        chart.getStyler().setErrorBarsColorSeriesColor(false);
+        axes(chart, 0, steps + m.length, -1, 1);
+        chart.getStyler().setLegendVisible(true);
+        return chart;
+    }
+
     // ---- rendering -------------------------------------------------------------------------------------------
 
     /** Renders charts side by side into one image (one panel each). */

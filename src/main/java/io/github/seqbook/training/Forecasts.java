@@ -1,7 +1,13 @@
 package io.github.seqbook.training;
 
+import java.util.Arrays;
+
 import io.github.seqbook.Require;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -24,5 +30,100 @@ public final class Forecasts {
         INDArray last = x.get(NDArrayIndex.all(), NDArrayIndex.point(x.size(1) - 1), NDArrayIndex.point(0))
                 .reshape(x.size(0), 1);
         return last.broadcast(x.size(0), ahead).dup('c');
+    }
+
+    /**
+     * The forecast of the last time step of a sequence-to-sequence output, {@code Y[:, -1]}:
+     * {@code [batch, steps, ahead] -> [batch, ahead]}.
+     */
+    public static INDArray lastStep(INDArray sequences) {
+        Require.rank("sequences", sequences, 3, "[batch, steps, ahead]");
+        return sequences.get(NDArrayIndex.all(), NDArrayIndex.point(sequences.size(1) - 1), NDArrayIndex.all())
+                .dup('c');
+    }
+
+    /**
+     * Forecasts {@code ahead} steps one at a time, feeding each forecast back as the next input, as the book's
+     * loop does ({@code X = np.concatenate([X, model.predict(X)[:, np.newaxis, :]], axis=1)}): the input grows
+     * by one step per forecast, which a recurrent model handles natively.
+     *
+     * @param model a model forecasting one value from a series of any length (an RNN)
+     * @param x     series {@code [batch, steps, 1]}
+     * @param ahead steps to forecast, at least 1
+     * @return forecasts {@code [batch, ahead]}
+     */
+    public static INDArray forecastAhead(Model model, INDArray x, int ahead) {
+        Require.notNull("model", model);
+        Require.series("x", x);
+        Require.positive("ahead", ahead);
+        INDArray grown = x.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        long n = x.size(0);
+        long steps = x.size(1);
+        for (int k = 0; k < ahead; k++) {
+            INDArray next = Training.predict(model, grown);
+            if (next.rank() != 2 || next.size(1) != 1) {
+                throw new IllegalArgumentException("forecastAhead needs a model that forecasts one value per series, "
+                        + "but this one outputs shape " + Arrays.toString(next.shape()));
+            }
+            grown = Nd4j.concat(1, grown, next.reshape(n, 1, 1).castTo(grown.dataType()));
+        }
+        return grown.get(NDArrayIndex.all(), NDArrayIndex.interval(steps, steps + ahead), NDArrayIndex.point(0))
+                .dup('c');
+    }
+
+    /**
+     * MC Dropout (Gal and Ghahramani, 2016): runs the model {@code samples} times with dropout active at
+     * inference and returns the mean and standard deviation of the forecasts. A model without dropout gives
+     * identical samples (zero spread).
+     *
+     * @param model   a network with dropout layers (e.g. {@link io.github.seqbook.models.Models#sequenceToSequenceRnnWithDropout})
+     * @param x       series {@code [batch, steps, 1]}
+     * @param samples number of stochastic forward passes, at least 2
+     * @param seed    seed of the dropout masks, for reproducible bands
+     * @return per-forecast mean and standard deviation, in the layout of {@link Training#predict}
+     */
+    public static Uncertainty mcDropout(Model model, INDArray x, int samples, long seed) {
+        Require.notNull("model", model);
+        Require.series("x", x);
+        Require.inRange("samples", samples, 2, 100_000);
+        INDArray ncw = Training.toNcw(x);
+        Nd4j.getRandom().setSeed(seed);
+        INDArray[] draws = new INDArray[samples];
+        for (int i = 0; i < samples; i++) {
+            INDArray out;
+            if (model instanceof MultiLayerNetwork net) {
+                out = net.output(ncw, true);
+            } else if (model instanceof ComputationGraph graph) {
+                out = graph.outputSingle(true, ncw);
+            } else {
+                throw new IllegalArgumentException("model must be a MultiLayerNetwork or a ComputationGraph");
+            }
+            draws[i] = Training.fromNcw(out.dup()).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+        }
+        INDArray stacked = Nd4j.stack(0, draws);
+        return new Uncertainty(stacked.mean(0), stacked.std(false, 0), samples);
+    }
+
+    /**
+     * The fraction of {@code actual} values inside {@code mean +- k * std} (about 95% for {@code k = 1.96} when
+     * the forecast errors are Gaussian and the spread is calibrated).
+     */
+    public static double coverage(INDArray actual, INDArray mean, INDArray std, double k) {
+        Require.notNull("actual", actual);
+        if (!Arrays.equals(actual.shape(), mean.shape()) || !Arrays.equals(mean.shape(), std.shape())) {
+            throw new IllegalArgumentException("actual, mean and std must have the same shape, got "
+                    + Arrays.toString(actual.shape()) + ", " + Arrays.toString(mean.shape()) + ", "
+                    + Arrays.toString(std.shape()));
+        }
+        double[] a = actual.dup('c').data().asDouble();
+        double[] m = mean.dup('c').data().asDouble();
+        double[] s = std.dup('c').data().asDouble();
+        int inside = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (Math.abs(a[i] - m[i]) <= k * s[i]) {
+                inside++;
+            }
+        }
+        return (double) inside / a.length;
     }
 }

@@ -1,0 +1,76 @@
+package io.github.seqbook.layers;
+
+import io.github.seqbook.Require;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.weightnoise.IWeightNoise;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Dropout on the recurrent connections of a recurrent layer, standing in for Keras' {@code recurrent_dropout},
+ * which DL4J lacks: during training (and MC-Dropout inference) each recurrent weight ({@code RW}) is dropped
+ * with probability {@code rate} and the rest scaled by {@code 1 / (1 - rate)}. One mask per forward pass is
+ * shared by all time steps, as in variational RNN dropout; unlike Keras it is also shared by the batch.
+ */
+public final class RecurrentDropConnect implements IWeightNoise {
+    private static final long serialVersionUID = 1L;
+    /** The parameter key of the recurrent weights in DL4J's recurrent layers. */
+    public static final String RECURRENT_WEIGHTS = "RW";
+
+    private double rate;
+
+    /** For JSON deserialization. */
+    public RecurrentDropConnect() {
+    }
+
+    /** @param rate probability of dropping each recurrent weight, in [0, 1) */
+    public RecurrentDropConnect(double rate) {
+        this.rate = Require.inRange("rate", rate, 0.0, 0.999);
+    }
+
+    /** The drop probability. */
+    public double getRate() {
+        return rate;
+    }
+
+    /** Sets the drop probability (for JSON deserialization). */
+    public void setRate(double rate) {
+        this.rate = rate;
+    }
+
+    @Override
+    public INDArray getParameter(Layer layer, String paramKey, int iteration, int epoch, boolean train,
+                                 LayerWorkspaceMgr workspaceMgr) {
+        INDArray param = layer.getParam(paramKey);
+        if (!train || rate == 0 || !RECURRENT_WEIGHTS.equals(paramKey)) {
+            return param;
+        }
+        INDArray mask = workspaceMgr.createUninitialized(ArrayType.INPUT, param.dataType(), param.shape(),
+                param.ordering());
+        Nd4j.getExecutioner().exec(new BernoulliDistribution(mask, 1.0 - rate));
+        return mask.muli(param).divi(1.0 - rate);
+    }
+
+    @Override
+    public RecurrentDropConnect clone() {
+        return new RecurrentDropConnect(rate);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RecurrentDropConnect r && r.rate == rate;
+    }
+
+    @Override
+    public int hashCode() {
+        return Double.hashCode(rate);
+    }
+
+    @Override
+    public String toString() {
+        return "RecurrentDropConnect(rate=" + rate + ")";
+    }
+}

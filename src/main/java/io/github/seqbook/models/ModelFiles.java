@@ -1,0 +1,122 @@
+package io.github.seqbook.models;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.function.Supplier;
+
+import io.github.seqbook.Require;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+
+/**
+ * Saving and loading trained models with DL4J's {@link ModelSerializer}, safely: a save writes a temporary
+ * file next to the target and moves it into place atomically, and never replaces an existing file unless
+ * asked; a load of a missing, truncated or corrupt file fails with a message naming the file.
+ */
+public final class ModelFiles {
+    private ModelFiles() {
+    }
+
+    /**
+     * Saves a network (with its updater state, so training can resume).
+     *
+     * @param model     the network to save
+     * @param file      where to write it (parent folders are created)
+     * @param overwrite true to replace an existing file; false to refuse
+     * @throws FileAlreadyExistsException when the file exists and {@code overwrite} is false
+     */
+    public static Path save(Model model, Path file, boolean overwrite) throws IOException {
+        Require.notNull("model", model);
+        Require.notNull("file", file);
+        Path target = file.toAbsolutePath();
+        if (!overwrite && Files.exists(target)) {
+            throw new FileAlreadyExistsException(target.toString(), null,
+                    "refusing to overwrite an existing model; pass overwrite=true or choose another file");
+        }
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        try {
+            ModelSerializer.writeModel(model, tmp.toFile(), true);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return target;
+    }
+
+    /** Loads a {@link MultiLayerNetwork} saved by {@link #save}. */
+    public static MultiLayerNetwork loadNetwork(Path file) {
+        checkReadable(file);
+        try {
+            return ModelSerializer.restoreMultiLayerNetwork(file.toFile(), true);
+        } catch (Exception | LinkageError e) {
+            throw corrupt(file, e);
+        }
+    }
+
+    /** Loads a {@link ComputationGraph} saved by {@link #save}. */
+    public static ComputationGraph loadGraph(Path file) {
+        checkReadable(file);
+        try {
+            return ModelSerializer.restoreComputationGraph(file.toFile(), true);
+        } catch (Exception | LinkageError e) {
+            throw corrupt(file, e);
+        }
+    }
+
+    /**
+     * The network saved at {@code file} if there is one, else {@code train.get()}, which is then saved there
+     * (so a later notebook can reuse a model trained by an earlier one).
+     */
+    public static MultiLayerNetwork loadOrTrain(Path file, Supplier<MultiLayerNetwork> train) {
+        Require.notNull("train", train);
+        if (Files.isRegularFile(file)) {
+            return loadNetwork(file);
+        }
+        MultiLayerNetwork net = train.get();
+        try {
+            save(net, file, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("trained the model but could not save it to " + file, e);
+        }
+        return net;
+    }
+
+    /**
+     * Where the notebooks keep a model of the chapter so that a later notebook can reuse it:
+     * {@code saved_models/<name>.zip} next to the notebooks, under {@code saved_models/quick/} in quick mode so
+     * a quick run never stands in for a full one.
+     */
+    public static Path chapterModel(String name) {
+        Require.notNull("name", name);
+        if (!name.matches("[A-Za-z0-9_-]+")) {
+            throw new IllegalArgumentException("name must use letters, digits, '_' or '-', got '" + name + "'");
+        }
+        Path dir = io.github.seqbook.RunMode.isQuick() ? Path.of("saved_models", "quick") : Path.of("saved_models");
+        return dir.resolve(name + ".zip");
+    }
+
+    private static void checkReadable(Path file) {
+        Require.notNull("file", file);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no saved model at " + file.toAbsolutePath());
+        }
+    }
+
+    private static IllegalArgumentException corrupt(Path file, Throwable cause) {
+        return new IllegalArgumentException("could not read a model from " + file.toAbsolutePath()
+                + ": the file is truncated, corrupt or not a DL4J model (" + cause.getClass().getSimpleName()
+                + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + ")", cause);
+    }
+}
