@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Training-speed benchmark, DL4J vs PyTorch side by side (see bench/run_bench.py):
+#   bash bench/run.sh [--epochs N] [--models a,b]
+# Installs the peer (Debian's python3-torch) and GNU time if missing, builds the jar if missing.
+set -euo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+need=()
+/usr/bin/python3 -c "import torch, numpy" 2>/dev/null || need+=(python3-torch python3-numpy)
+[[ -x /usr/bin/time ]] || need+=(time)
+if ((${#need[@]})); then
+    echo "bench: installing ${need[*]}"
+    apt-get update -q >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
+fi
+[[ -f target/seqbook.jar ]] || mvn -B -q -DskipTests package
+exec /usr/bin/python3 bench/run_bench.py "$@"

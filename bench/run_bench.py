@@ -1,0 +1,108 @@
+#!/usr/bin/python3
+"""Side-by-side training benchmark: DL4J (this project's library) vs PyTorch on the same machine, in one run.
+
+    /usr/bin/python3 bench/run_bench.py [--epochs N] [--models a,b,...] [--out DIR]
+
+For each model both sides train on the identical dataset (exported by bench/Dl4jBench.java), interleaved so that
+machine noise hits both alike (the side that goes first alternates). Each side runs in its own process; its peak
+RSS is read from the OS. Prints model | DL4J s/epoch | PyTorch s/epoch | ratio | DL4J metric | PyTorch metric |
+RSS, and writes DIR/bench.csv and DIR/bench.png. Median seconds per epoch leave out the first (warm-up) epoch.
+"""
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+JAR = os.path.join(REPO, "target", "seqbook.jar")
+
+
+def run(cmd):
+    """Runs cmd and returns the last JSON line of its stdout."""
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-3000:]}")
+    lines = [l for l in out.splitlines() if l.startswith("{")]
+    if not lines:
+        raise RuntimeError(f"{' '.join(cmd)} printed no result:\n{out[-2000:]}\n{err[-2000:]}")
+    return json.loads(lines[-1])
+
+
+def timed(cmd):
+    """Runs cmd under GNU time's -f '%M' (peak RSS in KB, written to a file) and returns (result, MB)."""
+    rss_file = os.path.join("/tmp", f"bench-rss-{os.getpid()}.txt")
+    result = run(["/usr/bin/time", "-f", "%M", "-o", rss_file] + cmd)
+    with open(rss_file) as f:
+        rss_mb = int(f.read().strip().splitlines()[-1]) / 1024
+    os.remove(rss_file)
+    return result, rss_mb
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--epochs", type=int, default=3, help="epochs per model and side (first one is warm-up)")
+    ap.add_argument("--models", default="", help="comma-separated subset (default: every model both sides have)")
+    ap.add_argument("--out", default=os.path.join(REPO, "target", "bench"))
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+    if not os.path.isfile(JAR):
+        sys.exit("bench: target/seqbook.jar is missing: run `mvn -B -DskipTests package` first")
+    if not os.path.exists("/usr/bin/time"):
+        sys.exit("bench: /usr/bin/time is missing: apt-get install time")
+    env_quick = os.environ.pop("SEQBOOK_QUICK", None)
+    if env_quick:
+        print("bench: ignoring SEQBOOK_QUICK; the benchmark always uses the book's full data")
+    os.makedirs(args.out, exist_ok=True)
+    data_dir = os.path.join(args.out, "data")
+    java = ["java", "-Xmx2g", "-XX:+UseParallelGC", "-cp", JAR, os.path.join("bench", "Dl4jBench.java")]
+    subprocess.run(java + ["export", data_dir], cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    dl4j_models = subprocess.run(java + ["list"], cwd=REPO, check=True, capture_output=True, text=True).stdout.split()
+    torch_cmd = ["/usr/bin/python3", os.path.join("bench", "torch_bench.py"), data_dir]
+    torch_models = subprocess.run(["/usr/bin/python3", "-c",
+                                   "import sys; sys.path.insert(0, 'bench'); import torch_bench as t; print(*t.MODELS)"],
+                                  cwd=REPO, check=True, capture_output=True, text=True).stdout.split()
+    models = [m for m in dl4j_models if m in torch_models]
+    if args.models:
+        wanted = args.models.split(",")
+        unknown = [m for m in wanted if m not in models]
+        if unknown:
+            sys.exit(f"bench: unknown models {unknown}; both sides have {models}")
+        models = wanted
+    rows = []
+    for i, model in enumerate(models):
+        sides = [("dl4j", java + ["train", model, str(args.epochs)]),
+                 ("pytorch", torch_cmd + [model, str(args.epochs), "--threads", str(args.threads)])]
+        if i % 2:
+            sides.reverse()
+        got = {}
+        for side, cmd in sides:
+            print(f"bench: {model} on {side} ...", flush=True)
+            got[side] = timed(cmd)
+        (d, d_rss), (t, t_rss) = got["dl4j"], got["pytorch"]
+        rows.append({"model": model, "dl4j_s_per_epoch": round(d["s_per_epoch"], 3),
+                     "pytorch_s_per_epoch": round(t["s_per_epoch"], 3),
+                     "ratio": round(d["s_per_epoch"] / t["s_per_epoch"], 2),
+                     "metric": d["metric"], "dl4j_value": f"{d['value']:.5g}", "pytorch_value": f"{t['value']:.5g}",
+                     "dl4j_params": d["params"], "pytorch_params": t["params"],
+                     "dl4j_rss_mb": round(d_rss), "pytorch_rss_mb": round(t_rss), "epochs": args.epochs})
+    csv_path = os.path.join(args.out, "bench.csv")
+    with open(csv_path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    cols = ["model", "dl4j_s_per_epoch", "pytorch_s_per_epoch", "ratio", "metric", "dl4j_value", "pytorch_value",
+            "dl4j_rss_mb", "pytorch_rss_mb"]
+    widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in cols}
+    print(" | ".join(c.ljust(widths[c]) for c in cols))
+    for r in rows:
+        print(" | ".join(str(r[c]).ljust(widths[c]) for c in cols))
+    png = os.path.join(args.out, "bench.png")
+    subprocess.run(java + ["chart", csv_path, png], cwd=REPO, check=True)
+    print(f"bench: wrote {csv_path} and {png}")
+
+
+if __name__ == "__main__":
+    main()

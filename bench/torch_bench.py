@@ -1,0 +1,141 @@
+#!/usr/bin/python3
+"""The PyTorch peer of the benchmark: the chapter's models with Keras' initialisation and settings, trained on
+the identical float32 datasets that bench/Dl4jBench.java exports.
+
+    torch_bench.py DATA_DIR MODEL EPOCHS [--threads N]
+
+Prints one JSON line: model, per-epoch seconds, median s/epoch after the first epoch, final validation metric.
+Needs Debian's python3-torch (run with /usr/bin/python3).
+"""
+import argparse
+import json
+import statistics
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+
+def load(data_dir, kind, split):
+    def shape(line):
+        return [int(v) for v in line.strip().strip("[]").split(",")]
+    with open(f"{data_dir}/{kind}_{split}_shapes.txt") as f:
+        xs, ys = shape(f.readline()), shape(f.readline())
+    x = np.fromfile(f"{data_dir}/{kind}_{split}_x.f32", dtype="<f4").reshape(xs)
+    y = np.fromfile(f"{data_dir}/{kind}_{split}_y.f32", dtype="<f4").reshape(ys)
+    return torch.from_numpy(x), torch.from_numpy(y)
+
+
+def keras_init(module):
+    """Glorot-uniform kernels, orthogonal recurrent kernels, zero biases (and no second RNN bias), as Keras."""
+    for name, p in module.named_parameters():
+        if "weight_hh" in name:
+            nn.init.orthogonal_(p)
+        elif "weight" in name:
+            nn.init.xavier_uniform_(p)
+        elif "bias" in name:
+            nn.init.zeros_(p)
+            if "bias_hh" in name and not isinstance(module, nn.GRU):
+                p.requires_grad_(False)  # Keras' SimpleRNN and LSTM have one bias vector
+    if isinstance(module, nn.LSTM):
+        with torch.no_grad():
+            for name, p in module.named_parameters():
+                if "bias_ih" in name:
+                    n = p.shape[0] // 4
+                    p[n:2 * n] = 1.0  # unit_forget_bias
+
+
+class Recurrent(nn.Module):
+    """Stacked recurrent layers (batch first) and a head on the last step or on every step."""
+
+    def __init__(self, cell, sizes, out, seq2seq=False, dense=True):
+        super().__init__()
+        self.layers = nn.ModuleList()
+        n_in = 1
+        for size in sizes:
+            layer = cell(n_in, size, batch_first=True)
+            keras_init(layer)
+            self.layers.append(layer)
+            n_in = size
+        self.seq2seq = seq2seq
+        self.head = None
+        if dense:
+            self.head = nn.Linear(n_in, out)
+            keras_init(self.head)
+
+    def forward(self, x):
+        for layer in self.layers:
+            x, _ = layer(x)
+        if not self.seq2seq:
+            x = x[:, -1]
+        return self.head(x) if self.head is not None else x
+
+
+class Linear(nn.Module):
+    def __init__(self, steps, out):
+        super().__init__()
+        self.dense = nn.Linear(steps, out)
+        keras_init(self.dense)
+
+    def forward(self, x):
+        return self.dense(x.flatten(1))
+
+
+MODELS = {
+    "linear": ("next1", lambda: Linear(50, 1), "val_loss"),
+    "simple_rnn": ("next1", lambda: Recurrent(nn.RNN, [1], 1, dense=False), "val_loss"),
+    "deep_rnn": ("next1", lambda: Recurrent(nn.RNN, [20, 20, 1], 1, dense=False), "val_loss"),
+    "deep_rnn_dense": ("next1", lambda: Recurrent(nn.RNN, [20, 20], 1), "val_loss"),
+    "linear_10": ("next10", lambda: Linear(50, 10), "val_loss"),
+    "deep_rnn_dense_10": ("next10", lambda: Recurrent(nn.RNN, [20, 20], 10), "val_loss"),
+    "seq2seq_rnn": ("seq2seq", lambda: Recurrent(nn.RNN, [20, 20], 10, seq2seq=True), "val_last_time_step_mse"),
+    "lstm": ("seq2seq", lambda: Recurrent(nn.LSTM, [20, 20], 10, seq2seq=True), "val_last_time_step_mse"),
+    "gru": ("seq2seq", lambda: Recurrent(nn.GRU, [20, 20], 10, seq2seq=True), "val_last_time_step_mse"),
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("data_dir")
+    ap.add_argument("model", choices=sorted(MODELS))
+    ap.add_argument("epochs", type=int)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--lr", type=float, default=None)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(42)
+    kind, build, metric = MODELS[args.model]
+    x, y = load(args.data_dir, kind, "train")
+    xv, yv = load(args.data_dir, kind, "valid")
+    model = build()
+    lr = args.lr or {"simple_rnn": 0.005, "seq2seq_rnn": 0.01}.get(args.model, 0.001)
+    opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr, betas=(0.9, 0.999), eps=1e-7)
+    loss_fn = nn.MSELoss()
+    gen = torch.Generator().manual_seed(42)
+    seconds = []
+    value = float("nan")
+    for _ in range(args.epochs):
+        start = time.perf_counter()
+        model.train()
+        perm = torch.randperm(x.shape[0], generator=gen)
+        for i in range(0, x.shape[0], 32):
+            idx = perm[i:i + 32]
+            opt.zero_grad()
+            loss = loss_fn(model(x[idx]), y[idx])
+            loss.backward()
+            opt.step()
+        model.eval()
+        with torch.no_grad():
+            pred = model(xv)
+            value = float(((pred[:, -1] - yv[:, -1]) ** 2).mean() if metric == "val_last_time_step_mse"
+                          else ((pred - yv) ** 2).mean())
+        seconds.append(time.perf_counter() - start)
+    tail = seconds[1:] if len(seconds) > 1 else seconds
+    params = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    print(json.dumps({"side": "pytorch", "model": args.model, "params": params, "seconds": seconds,
+                      "s_per_epoch": statistics.median(tail), "metric": metric, "value": value}))
+
+
+if __name__ == "__main__":
+    main()

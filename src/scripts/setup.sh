@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Installs what the notebooks need, idempotently:
+#   - Debian's Jupyter packages (only if /usr/bin/python3 cannot import them; needs root),
+#   - the rapaio Java kernel jar (Maven Central, via mvn dependency:copy),
+#   - a kernelspec "java" (display name "Java (seqbook)") whose start is race-free
+#     (kernel/SafeKernelLauncher.java, compiled here with javac into the kernel dir).
+# Prints one line saying what it did. Kernel dir: ${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}/kernels/java
+set -euo pipefail
+
+RJK_VERSION=3.0.1
+RJK_ARTIFACT="io.github.padreati:rapaio-jupyter-kernel:${RJK_VERSION}"
+APT_PACKAGES=(jupyter-notebook python3-nbclient python3-nbconvert python3-nbformat
+              python3-jupyter-client jupyter-nbconvert jupyter-client)
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+LAUNCHER_SRC="$SCRIPT_DIR/kernel/SafeKernelLauncher.java"
+
+: "${HOME:?HOME must be set}"
+DATA_DIR="${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}"
+KDIR="$DATA_DIR/kernels/java"
+done_msgs=()
+
+die() { echo "setup.sh: $*" >&2; exit 1; }
+
+jupyter_python_ok() {
+    /usr/bin/python3 -c 'import nbclient, nbconvert, nbformat, jupyter_client' >/dev/null 2>&1
+}
+
+# --- 1. apt packages --------------------------------------------------------------------------
+missing=()
+if ! jupyter_python_ok; then
+    missing+=("${APT_PACKAGES[@]}")
+fi
+if ! command -v java >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
+    missing+=(openjdk-17-jdk-headless)
+fi
+if ! command -v mvn >/dev/null 2>&1; then
+    missing+=(maven)
+fi
+if ((${#missing[@]})); then
+    if [[ $(id -u) -ne 0 ]]; then
+        die "missing: ${missing[*]}; run as root: apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
+    fi
+    log=$(mktemp)
+    if ! { apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+            apt-get install -y -q --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+        cat "$log" >&2
+        rm -f "$log"
+        die "apt-get install failed"
+    fi
+    rm -f "$log"
+    jupyter_python_ok || die "/usr/bin/python3 still cannot import nbclient/nbconvert/nbformat/jupyter_client"
+    done_msgs+=("apt: installed ${missing[*]}")
+elif [[ $(id -u) -ne 0 ]]; then
+    done_msgs+=("apt: skipped (not root, packages present)")
+fi
+
+# --- 2. kernel jar ----------------------------------------------------------------------------
+mkdir -p "$KDIR"
+if [[ ! -s "$KDIR/rjk.jar" ]]; then
+    tmp=$(mktemp -d)
+    # run outside any project so that no pom.xml is read
+    # -Duser.home: Maven (Java) takes the home from /etc/passwd, not from $HOME
+    if ! (cd "$tmp" && mvn -B -q -Duser.home="$HOME" dependency:copy -Dartifact="$RJK_ARTIFACT" \
+            -DoutputDirectory="$tmp/out" >"$tmp/mvn.log" 2>&1); then
+        cat "$tmp/mvn.log" >&2
+        rm -rf "$tmp"
+        die "could not fetch $RJK_ARTIFACT"
+    fi
+    mv "$tmp/out/rapaio-jupyter-kernel-${RJK_VERSION}.jar" "$KDIR/rjk.jar"
+    rm -rf "$tmp"
+    done_msgs+=("fetched rapaio-jupyter-kernel $RJK_VERSION")
+fi
+
+# --- 3. race-free launcher ----------------------------------------------------------------------
+[[ -f "$LAUNCHER_SRC" ]] || die "missing $LAUNCHER_SRC"
+LAUNCHER_CLASS="$KDIR/launcher/SafeKernelLauncher.class"
+if [[ ! -f "$LAUNCHER_CLASS" || "$LAUNCHER_SRC" -nt "$LAUNCHER_CLASS" || "$KDIR/rjk.jar" -nt "$LAUNCHER_CLASS" ]]; then
+    rm -rf "$KDIR/launcher.new"
+    javac -nowarn -encoding UTF-8 --release 17 -cp "$KDIR/rjk.jar" -d "$KDIR/launcher.new" \
+        "$LAUNCHER_SRC" || die "javac failed for $LAUNCHER_SRC"
+    rm -rf "$KDIR/launcher"
+    mv "$KDIR/launcher.new" "$KDIR/launcher"
+    done_msgs+=("compiled SafeKernelLauncher")
+fi
+
+# --- 4. init script + kernel.json (rewritten every run) -------------------------------------------
+cat >"$KDIR/init.jshell" <<'EOF'
+// written by src/scripts/setup.sh: plain values as text/plain, tracebacks without ANSI colours
+options().set("display.defaultMime", "text/plain");
+options().set("display.text.colored", "false");
+EOF
+
+JAVA_BIN=$(command -v java)
+/usr/bin/python3 - "$KDIR" "$JAVA_BIN" <<'EOF'
+import json, sys
+kdir, java = sys.argv[1], sys.argv[2]
+spec = {
+    "argv": [
+        java,
+        "-Djava.awt.headless=true",
+        "-Xmx3g",
+        "-XX:+UseParallelGC",
+        "-Dfile.encoding=UTF-8",
+        "-Dsun.stdout.encoding=UTF-8",
+        "-Dsun.stderr.encoding=UTF-8",
+        "-cp", f"{kdir}/rjk.jar:{kdir}/launcher",
+        "SafeKernelLauncher",
+        "{connection_file}",
+    ],
+    "display_name": "Java (seqbook)",
+    "language": "java",
+    "interrupt_mode": "message",
+    "env": {
+        "RJK_TIMEOUT_MILLIS": "-1",
+        "RJK_INIT_SCRIPT": f"{kdir}/init.jshell",
+    },
+    "metadata": {"debugger": False},
+}
+with open(f"{kdir}/kernel.json", "w", encoding="utf-8") as f:
+    json.dump(spec, f, indent=1)
+    f.write("\n")
+EOF
+
+if ((${#done_msgs[@]})); then
+    summary=$(IFS=';'; echo "${done_msgs[*]}")
+    echo "setup.sh: ${summary//;/; }; kernelspec 'java' in $KDIR"
+else
+    echo "setup.sh: up to date; kernelspec 'java' in $KDIR"
+fi
