@@ -65,6 +65,7 @@ public class Dl4jBench {
         switch (args.length == 0 ? "" : args[0]) {
             case "export" -> export(Path.of(args[1]));
             case "list" -> specs().keySet().forEach(System.out::println);
+            case "backend" -> System.out.println(io.github.seqbook.notebook.Chapter.backend());
             case "train" -> train(args[1], Integer.parseInt(args[2]));
             case "chart" -> chart(Path.of(args[1]), Path.of(args[2]));
             default -> throw new IllegalArgumentException("usage: export DIR | list | train MODEL EPOCHS");

@@ -38,7 +38,8 @@ START_RETRIES = 3
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 STARTED = []  # Popen of every kernel started, killed at exit if still running
-INTERRUPTED = []  # non-empty once SIGINT/SIGTERM arrived
+INTERRUPTED = []
+JAR_OVERRIDE = []  # --jar: the helper jar to load instead of the one the notebooks name
 
 
 def on_signal(signum, _frame):
@@ -162,6 +163,11 @@ async def run_notebook(path, out_dir, cell_timeout):
     stem = os.path.splitext(os.path.basename(path))[0]
     nb_dir = os.path.dirname(os.path.abspath(path))
     nb = nbformat.read(path, as_version=4)
+    if JAR_OVERRIDE:
+        for cell in nb.cells:
+            if cell.cell_type == "code" and cell.source.strip().startswith("%jars "):
+                log(f"  using {JAR_OVERRIDE[0]} instead of {cell.source.strip()[len('%jars '):]}")
+                cell.source = "%jars " + JAR_OVERRIDE[0]
     code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     # a notebook "01_basic_rnns" writes its results table to "01.csv" (Results.forNotebook("01"))
     result_csv = os.path.join(os.environ["SEQBOOK_RESULTS_DIR"], results_key(stem) + ".csv")
@@ -321,7 +327,15 @@ def main():
     ap.add_argument("--quick", action="store_true", help="SEQBOOK_QUICK=1: small data, few epochs")
     ap.add_argument("--out", default=os.path.join(REPO, "target", "notebooks"), help="output folder")
     ap.add_argument("--timeout", type=int, default=3600, help="seconds allowed per cell (default 3600)")
+    ap.add_argument("--jar", default=None,
+                    help="run the notebooks with this helper jar instead of target/seqbook.jar (e.g. the CUDA build "
+                         "target/seqbook-cuda.jar): their '%%jars' line is rewritten in the executed copy")
     args = ap.parse_args()
+    if args.jar:
+        if not os.path.isfile(args.jar):
+            log(f"--jar: no such file {args.jar}")
+            return 2
+        JAR_OVERRIDE.append(os.path.abspath(args.jar))
 
     notebooks = args.notebooks or sorted(glob.glob(os.path.join(REPO, "notebooks", "*.ipynb")))
     if not notebooks:

@@ -36,6 +36,13 @@ fi
 if ! command -v mvn >/dev/null 2>&1; then
     missing+=(maven)
 fi
+if ((${#missing[@]})) && [[ $(id -u) -ne 0 ]] && ! jupyter_python_ok && command -v jupyter >/dev/null 2>&1 \
+        && command -v javac >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; then
+    # Binder and other pip/conda Jupyters: the server is there, only the headless runner would need Debian's
+    # packages. Install the kernelspec for the Jupyter on PATH and say what is missing.
+    done_msgs+=("apt: skipped (not root; using the Jupyter on PATH, the headless runner needs: ${missing[*]})")
+    missing=()
+fi
 if ((${#missing[@]})); then
     if [[ $(id -u) -ne 0 ]]; then
         die "missing: ${missing[*]}; run as root: apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
@@ -91,14 +98,19 @@ options().set("display.text.colored", "false");
 EOF
 
 JAVA_BIN=$(command -v java)
-/usr/bin/python3 - "$KDIR" "$JAVA_BIN" <<'EOF'
+# Kernel heap: 3g by default; Binder's 2 GB containers set SEQBOOK_KERNEL_XMX lower (binder/postBuild).
+XMX="${SEQBOOK_KERNEL_XMX:-3g}"
+[[ "$XMX" =~ ^[0-9]+[mg]$ ]] || die "SEQBOOK_KERNEL_XMX must look like 3g or 1200m, got '$XMX'"
+PYTHON=/usr/bin/python3
+[[ -x "$PYTHON" ]] || PYTHON=$(command -v python3)
+"$PYTHON" - "$KDIR" "$JAVA_BIN" "$XMX" <<'EOF'
 import json, sys
-kdir, java = sys.argv[1], sys.argv[2]
+kdir, java, xmx = sys.argv[1], sys.argv[2], sys.argv[3]
 spec = {
     "argv": [
         java,
         "-Djava.awt.headless=true",
-        "-Xmx3g",
+        f"-Xmx{xmx}",
         "-XX:+UseParallelGC",
         "-Dfile.encoding=UTF-8",
         "-Dsun.stdout.encoding=UTF-8",
