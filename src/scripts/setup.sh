@@ -41,6 +41,7 @@ if ((${#missing[@]})) && [[ $(id -u) -ne 0 ]] && ! jupyter_python_ok && command 
     # Binder and other pip/conda Jupyters: the server is there, only the headless runner would need Debian's
     # packages. Install the kernelspec for the Jupyter on PATH and say what is missing.
     done_msgs+=("apt: skipped (not root; using the Jupyter on PATH, the headless runner needs: ${missing[*]})")
+    apt_noted=1
     missing=()
 fi
 if ((${#missing[@]})); then
@@ -57,7 +58,7 @@ if ((${#missing[@]})); then
     rm -f "$log"
     jupyter_python_ok || die "/usr/bin/python3 still cannot import nbclient/nbconvert/nbformat/jupyter_client"
     done_msgs+=("apt: installed ${missing[*]}")
-elif [[ $(id -u) -ne 0 ]]; then
+elif [[ $(id -u) -ne 0 && -z "${apt_noted:-}" ]]; then
     done_msgs+=("apt: skipped (not root, packages present)")
 fi
 
@@ -99,7 +100,10 @@ EOF
 
 JAVA_BIN=$(command -v java)
 # Kernel heap: 3g by default; Binder's 2 GB containers set SEQBOOK_KERNEL_XMX lower (binder/postBuild).
-XMX="${SEQBOOK_KERNEL_XMX:-3g}"
+# An existing kernelspec keeps its heap unless SEQBOOK_KERNEL_XMX says otherwise (so a later run.sh on Binder
+# does not put a 2 GB container back to 3g).
+XMX="${SEQBOOK_KERNEL_XMX:-$(grep -o '"-Xmx[0-9]*[mg]"' "$KDIR/kernel.json" 2>/dev/null | head -n1 | tr -d '"' | sed 's/^-Xmx//')}"
+XMX="${XMX:-3g}"
 [[ "$XMX" =~ ^[0-9]+[mg]$ ]] || die "SEQBOOK_KERNEL_XMX must look like 3g or 1200m, got '$XMX'"
 PYTHON=/usr/bin/python3
 [[ -x "$PYTHON" ]] || PYTHON=$(command -v python3)
@@ -134,8 +138,9 @@ with open(f"{kdir}/kernel.json", "w", encoding="utf-8") as f:
 EOF
 
 if ((${#done_msgs[@]})); then
-    summary=$(IFS=';'; echo "${done_msgs[*]}")
-    echo "setup.sh: ${summary//;/; }; kernelspec 'java' in $KDIR"
+    summary=$(printf '%s; ' "${done_msgs[@]}")
+    summary=${summary%; }
+    echo "setup.sh: $summary; kernelspec 'java' in $KDIR"
 else
     echo "setup.sh: up to date; kernelspec 'java' in $KDIR"
 fi
