@@ -270,7 +270,7 @@ public final class Plots {
         st.setLegendPosition(LegendPosition.InsideNW);
         st.setLegendBorderColor(new Color(200, 200, 200));
         st.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-        st.setChartTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        st.setChartTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         st.setMarkerSize(6);
         st.setAntiAlias(true);
         // plt.hlines(0, ...): a thin zero line.

@@ -195,7 +195,10 @@ public final class Training {
                 if (layer instanceof org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer w) {
                     layer = w.getUnderlying();
                 }
-                sb.append(sb.length() == 0 ? "" : " > ").append(layer.getClass().getSimpleName());
+                String type = layer.getClass().getSimpleName();
+                // "OutputLayer" -> "Output": titles must fit a 400-pixel chart.
+                sb.append(sb.length() == 0 ? "" : " > ").append(type.endsWith("Layer") && type.length() > 5
+                        ? type.substring(0, type.length() - 5) : type);
                 if (layer instanceof org.deeplearning4j.nn.conf.layers.FeedForwardLayer ff) {
                     sb.append('(').append(ff.getNOut()).append(')');
                 }
