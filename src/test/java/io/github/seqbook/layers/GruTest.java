@@ -73,6 +73,51 @@ class GruTest {
     }
 
     @Test
+    void passesNumericalGradientCheckInNwc() {
+        MultiLayerNetwork net = smallNet(RNNFormat.NWC);
+        INDArray x = LayerTesting.ncwInput(3, 2, 5, 13).permute(0, 2, 1).dup();
+        INDArray y = LayerTesting.ncwInput(3, 3, 5, 17).permute(0, 2, 1).dup();
+        assertTrue(LayerTesting.gradientsMatch(net, x, y));
+    }
+
+    @Test
+    void backpropRecomputesWhenTheKeptForwardPassIsStale() {
+        MultiLayerNetwork net = smallNet(RNNFormat.NCW);
+        net.initGradientsView();
+        org.deeplearning4j.nn.api.Layer layer = net.getLayer(0);
+        var mgr = org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
+        INDArray a = LayerTesting.ncwInput(3, 2, 5, 41);
+        INDArray b = LayerTesting.ncwInput(3, 2, 5, 43);
+        INDArray eps = LayerTesting.ncwInput(3, 4, 5, 47);
+        layer.setInput(b, mgr);
+        layer.activate(true, mgr);
+        INDArray expectedGrad = layer.backpropGradient(eps, mgr).getFirst().gradient().dup();
+        // A forward pass on a, then new input b without a forward pass: backprop must use b.
+        layer.setInput(a, mgr);
+        layer.activate(true, mgr);
+        layer.setInput(b, mgr);
+        INDArray grad = layer.backpropGradient(eps, mgr).getFirst().gradient();
+        assertEquals(expectedGrad, grad);
+    }
+
+    @Test
+    void recurrentDropConnectAppliesToTheRecurrentKernelInTrainingOnly() {
+        Gru layer = new Gru.Builder().nOut(4).build();
+        layer.setWeightNoise(new RecurrentDropConnect(0.5));
+        MultiLayerNetwork net = LayerTesting.net(2, 5, 3, RNNFormat.NCW, layer);
+        LayerTesting.randomizeParams(net, 0.8, 7);
+        INDArray x = LayerTesting.ncwInput(3, 2, 5, 11);
+        assertEquals(net.output(x, false), net.output(x, false));
+        INDArray train1 = net.feedForward(x, true).get(1);
+        INDArray train2 = net.feedForward(x, true).get(1);
+        assertTrue(!train1.equalsWithEps(train2, 1e-6), "a new DropConnect mask for each training pass");
+        INDArray y = LayerTesting.ncwInput(3, 3, 5, 17);
+        INDArray before = net.params().dup();
+        net.fit(x, y); // the masked weights of the forward pass are the ones backpropagated
+        assertTrue(!before.equals(net.params()));
+    }
+
+    @Test
     void stackedLayersPassGradientCheck() {
         MultiLayerNetwork net = LayerTesting.net(1, 4, 2, RNNFormat.NCW,
                 new Gru.Builder().nOut(3).build(), new Gru.Builder().nOut(4).build());
