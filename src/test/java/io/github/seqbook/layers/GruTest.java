@@ -55,6 +55,21 @@ class GruTest {
     }
 
     @Test
+    void floatModelLayerMatchesReferenceWithin1e5() {
+        MultiLayerNetwork net = io.github.seqbook.models.Models.gru(50, 10);
+        org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(5);
+        net.getLayer(0).getParam(Gru.BIAS).assign(org.nd4j.linalg.factory.Nd4j.rand(
+                org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 60).subi(0.5)); // non-zero biases, both rows
+        INDArray x = LayerTesting.ncwInput(4, 1, 50, 3).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        double[][][] expected = reference(LayerTesting.toBatchStepFeature(x),
+                net.getLayer(0).getParam(Gru.KERNEL).toDoubleMatrix(),
+                net.getLayer(0).getParam(Gru.RECURRENT_KERNEL).toDoubleMatrix(),
+                net.getLayer(0).getParam(Gru.BIAS).toDoubleMatrix());
+        double diff = maxAbsDiff(expected, LayerTesting.layerOutput(net, 0, x));
+        assertTrue(diff < 1e-5, "max diff " + diff);
+    }
+
+    @Test
     void nwcGivesTheSameSequenceAsNcw() {
         MultiLayerNetwork ncw = smallNet(RNNFormat.NCW);
         MultiLayerNetwork nwc = smallNet(RNNFormat.NWC);

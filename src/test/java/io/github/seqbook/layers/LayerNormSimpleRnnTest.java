@@ -56,6 +56,24 @@ class LayerNormSimpleRnnTest {
     }
 
     @Test
+    void floatModelLayersMatchReferenceWithin1e5() {
+        for (MultiLayerNetwork net : new MultiLayerNetwork[] {io.github.seqbook.models.Models.layerNormRnn(50, 10),
+                io.github.seqbook.models.Models.customRnn(50, 10)}) {
+            var p = net.getLayer(0);
+            org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(5);
+            for (String key : new String[] {"b", "gamma", "beta"}) { // away from the zero/one initial values
+                p.getParam(key).addi(org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 20).subi(0.5));
+            }
+            INDArray x = LayerTesting.ncwInput(4, 1, 50, 3).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
+            double[][][] expected = reference(LayerTesting.toBatchStepFeature(x), p.getParam("W").toDoubleMatrix(),
+                    p.getParam("RW").toDoubleMatrix(), p.getParam("b").toDoubleVector(),
+                    p.getParam("gamma").toDoubleVector(), p.getParam("beta").toDoubleVector(), 1e-3);
+            double diff = maxAbsDiff(expected, LayerTesting.layerOutput(net, 0, x));
+            assertTrue(diff < 1e-5, "max diff " + diff);
+        }
+    }
+
+    @Test
     void epsilonIsInsideTheSquareRoot() {
         // A step whose pre-activations barely vary: without Keras' epsilon the output would be ±tanh(1)-like.
         MultiLayerNetwork net = LayerTesting.net(1, 1, 1, RNNFormat.NCW, layer(4));
