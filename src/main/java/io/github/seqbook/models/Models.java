@@ -2,17 +2,25 @@ package io.github.seqbook.models;
 
 import io.github.seqbook.Require;
 import io.github.seqbook.layers.FlattenSequence;
+import io.github.seqbook.layers.Gru;
+import io.github.seqbook.layers.KerasGlorotUniform;
+import io.github.seqbook.layers.LayerNormSimpleRnn;
+import io.github.seqbook.layers.LayerNormSimpleRnnCell;
 import io.github.seqbook.layers.OrthogonalInit;
 import io.github.seqbook.layers.RecurrentDropConnect;
+import io.github.seqbook.layers.RecurrentLoop;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
+import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -152,12 +160,124 @@ public final class Models {
         return layer;
     }
 
+    // ---- "Handling Long Sequences" ---------------------------------------------------------------------------
+    // All five are the sequence-to-sequence model of the previous section with other recurrent layers: two
+    // layers of 20 units returning sequences, then TimeDistributed(Dense(outputs)), Adam with Keras' lr 0.001.
+
+    /**
+     * The sequence-to-sequence RNN with batch normalization: {@code SimpleRNN(20, return_sequences=True)},
+     * {@code BatchNormalization()}, {@code SimpleRNN(20, return_sequences=True)}, {@code BatchNormalization()},
+     * {@code TimeDistributed(Dense(outputs))}. Each normalization is DL4J's, applied to every time step
+     * (statistics over batch and time, as Keras on a 3-D input) with Keras' momentum and epsilon; see
+     * {@link #kerasBatchNormalization()}.
+     *
+     * @param steps   input window length (used for the input type only)
+     * @param outputs values forecast at every step (10 in the book)
+     */
+    public static MultiLayerNetwork deepRnnWithBatchNorm(int steps, int outputs) {
+        Require.positive("steps", steps);
+        Require.positive("outputs", outputs);
+        return build(KERAS_ADAM_LR, steps, BOOK_SEED, new Layer[] {
+                simpleRnnLayer(20),
+                kerasBatchNormalization(),
+                simpleRnnLayer(20),
+                kerasBatchNormalization(),
+                timeDistributedDense(outputs)}, false);
+    }
+
+    /**
+     * The book's layer-normalized RNN: {@code RNN(LNSimpleRNNCell(20), return_sequences=True)} twice, then
+     * {@code TimeDistributed(Dense(outputs))}; see {@link LayerNormSimpleRnn}.
+     *
+     * @param steps   input window length (used for the input type only)
+     * @param outputs values forecast at every step
+     */
+    public static MultiLayerNetwork layerNormRnn(int steps, int outputs) {
+        Require.positive("steps", steps);
+        Require.positive("outputs", outputs);
+        return build(KERAS_ADAM_LR, steps, BOOK_SEED, new Layer[] {
+                new LayerNormSimpleRnn.Builder().nOut(20).build(),
+                new LayerNormSimpleRnn.Builder().nOut(20).build(),
+                timeDistributedDense(outputs)}, false);
+    }
+
+    /**
+     * The book's custom RNN: {@code MyRNN(LNSimpleRNNCell(20), return_sequences=True)} twice, then
+     * {@code TimeDistributed(Dense(outputs))}; {@link RecurrentLoop} is the explicit loop over time steps, so this
+     * computes the same function as {@link #layerNormRnn} (and starts from the same weights).
+     *
+     * @param steps   input window length (used for the input type only)
+     * @param outputs values forecast at every step
+     */
+    public static MultiLayerNetwork customRnn(int steps, int outputs) {
+        Require.positive("steps", steps);
+        Require.positive("outputs", outputs);
+        return build(KERAS_ADAM_LR, steps, BOOK_SEED, new Layer[] {
+                new RecurrentLoop.Builder().cell(new LayerNormSimpleRnnCell(20)).build(),
+                new RecurrentLoop.Builder().cell(new LayerNormSimpleRnnCell(20)).build(),
+                timeDistributedDense(outputs)}, false);
+    }
+
+    /**
+     * {@code LSTM(20, return_sequences=True)} twice, then {@code TimeDistributed(Dense(outputs))}; DL4J's LSTM
+     * with Keras' initialisation ({@link #lstmLayer}).
+     *
+     * @param steps   input window length (used for the input type only)
+     * @param outputs values forecast at every step
+     */
+    public static MultiLayerNetwork lstm(int steps, int outputs) {
+        Require.positive("steps", steps);
+        Require.positive("outputs", outputs);
+        return build(KERAS_ADAM_LR, steps, BOOK_SEED, new Layer[] {
+                lstmLayer(20),
+                lstmLayer(20),
+                timeDistributedDense(outputs)}, false);
+    }
+
+    /**
+     * {@code GRU(20, return_sequences=True)} twice, then {@code TimeDistributed(Dense(outputs))}; DL4J has no GRU
+     * layer, {@link Gru} is Keras' (TensorFlow 2 defaults, {@code reset_after=True}).
+     *
+     * @param steps   input window length (used for the input type only)
+     * @param outputs values forecast at every step
+     */
+    public static MultiLayerNetwork gru(int steps, int outputs) {
+        Require.positive("steps", steps);
+        Require.positive("outputs", outputs);
+        return build(KERAS_ADAM_LR, steps, BOOK_SEED, new Layer[] {
+                new Gru.Builder().nOut(20).build(),
+                new Gru.Builder().nOut(20).build(),
+                timeDistributedDense(outputs)}, false);
+    }
+
     // ---- building blocks -------------------------------------------------------------------------------------
 
     /** A Keras-initialised {@code SimpleRNN(units)} in NCW layout with tanh activation. */
     public static SimpleRnn simpleRnnLayer(int units) {
         return new SimpleRnn.Builder().nOut(units).activation(Activation.TANH)
                 .weightInit(WeightInit.XAVIER_UNIFORM).weightInitRecurrent(new OrthogonalInit())
+                .dataFormat(RNNFormat.NCW).build();
+    }
+
+    /**
+     * Keras' {@code BatchNormalization()} after a recurrent layer: DL4J's batch normalization applied to every time
+     * step ({@code TimeDistributed}; directly after an RNN it fails in DL4J 1.0.0-M2.1), with Keras' momentum 0.99,
+     * epsilon 1e-3 and a moving variance (not DL4J's default log10 of the standard deviation). Gamma starts at 1,
+     * beta at 0; 4 values per feature (gamma, beta, moving mean, moving variance), as Keras counts them.
+     */
+    public static TimeDistributed kerasBatchNormalization() {
+        return new TimeDistributed(new BatchNormalization.Builder().decay(0.99).eps(1e-3).useLogStd(false).build(),
+                RNNFormat.NCW);
+    }
+
+    /**
+     * A Keras-initialised {@code LSTM(units)} in NCW layout: tanh and sigmoid gates (Keras' defaults, no
+     * peepholes), Glorot-uniform kernel with Keras' fans ({@link KerasGlorotUniform}), orthogonal recurrent
+     * kernel, zero biases except the forget gate's 1 (Keras' {@code unit_forget_bias}).
+     */
+    public static LSTM lstmLayer(int units) {
+        return new LSTM.Builder().nOut(units).activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID)
+                .forgetGateBiasInit(1.0).weightInit(new KerasGlorotUniform()).weightInitRecurrent(new OrthogonalInit())
                 .dataFormat(RNNFormat.NCW).build();
     }
 

@@ -1,0 +1,128 @@
+package io.github.seqbook.layers;
+
+import java.util.Map;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/** The network-side {@link Gru}: Keras' GRU with {@code reset_after=True}, time-major, hand-written backward pass. */
+final class GruImpl extends TimeMajorRnnImpl<Gru> {
+    /** Gate values per step, {@code [steps, batch, 3u]}: z, r (after sigmoid), candidate (after tanh). */
+    private StepArray gates;
+    /** Recurrent products per step, {@code [steps, batch, 3u]}: {@code h·RW + c}, kept for the reset gate's gradient. */
+    private StepArray recurrent;
+    /** {@code h_prev - candidate} per step, {@code [steps, batch, u]} (also scratch during the step). */
+    private StepArray diff;
+    /** Backward: derivatives sigmoid'(z), sigmoid'(r), tanh'(candidate), {@code [steps, batch, 3u]}. */
+    private StepArray derivs;
+    /**
+     * Backward: gradients per step, {@code [steps, batch, 4u]}: dL/d(z, r pre-activations), dL/d(recurrent candidate
+     * product), dL/d(candidate pre-activation). The first 3u columns are dL/d(h·RW + c), in RW's column order.
+     */
+    private StepArray grads;
+    /** Backward: dL/d(x·W + b) for all steps, {@code [steps, batch, 3u]}, contiguous for the weight products. */
+    private StepArray inputGrads;
+
+    GruImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    protected void allocateForward(DataType type, int batch, int steps) {
+        int u = units();
+        gates = new StepArray(type, steps, batch, 3 * u);
+        recurrent = new StepArray(type, steps, batch, 3 * u);
+        diff = new StepArray(type, steps, batch, u);
+    }
+
+    @Override
+    protected void allocateBackward(DataType type, int batch, int steps) {
+        int u = units();
+        derivs = new StepArray(type, steps, batch, 3 * u);
+        grads = new StepArray(type, steps, batch, 4 * u);
+        inputGrads = new StepArray(type, steps, batch, 3 * u);
+    }
+
+    /** Row {@code i} of a {@code [2, 3u]} bias array as a {@code [1, 3u]} matrix. */
+    private static INDArray biasRow(INDArray b, int i) {
+        return b.get(NDArrayIndex.interval(i, i + 1), NDArrayIndex.all());
+    }
+
+    @Override
+    protected void recordForward(OpTape ops, Map<String, INDArray> params, int steps) {
+        int u = units();
+        INDArray rw = params.get(Gru.RECURRENT_KERNEL);
+        INDArray b = params.get(Gru.BIAS);
+        // Input side of every gate for all steps in one product: x·W + b.
+        ops.gemm(x.rows(), params.get(Gru.KERNEL), gates.rows(), false, false, false);
+        ops.add(gates.rows(), biasRow(b, 0), gates.rows());
+        // The recurrent side starts from its bias c; each step adds h·RW.
+        ops.fillRows(recurrent.rows(), biasRow(b, 1));
+        for (int t = 0; t < steps; t++) {
+            INDArray hPrev = h.step(t);
+            INDArray zr = gates.step(t, 0, 2 * u);
+            INDArray candidate = gates.step(t, 2 * u, 3 * u);
+            INDArray d = diff.step(t);
+            ops.gemm(hPrev, rw, recurrent.step(t), false, false, true);
+            ops.add(zr, recurrent.step(t, 0, 2 * u), zr);
+            ops.sigmoid(zr, zr);
+            // reset_after: r multiplies the recurrent product (its bias included), not the previous state.
+            ops.mul(gates.step(t, u, 2 * u), recurrent.step(t, 2 * u, 3 * u), d);
+            ops.add(candidate, d, candidate);
+            ops.tanh(candidate, candidate);
+            // h' = z ⊙ (h - h~) + h~
+            ops.sub(hPrev, candidate, d);
+            ops.mul(gates.step(t, 0, u), d, h.step(t + 1));
+            ops.add(h.step(t + 1), candidate, h.step(t + 1));
+        }
+    }
+
+    @Override
+    protected void recordBackward(OpTape ops, Map<String, INDArray> params, Map<String, INDArray> gradients, int steps) {
+        int u = units();
+        INDArray rw = params.get(Gru.RECURRENT_KERNEL);
+        // Activation derivatives for all steps at once, from the activations: s(1 - s) and 1 - c².
+        ops.timesOneMinus(gates.columns(0, 2 * u), derivs.columns(0, 2 * u));
+        ops.oneMinusSquare(gates.columns(2 * u, 3 * u), derivs.columns(2 * u, 3 * u));
+
+        for (int t = steps - 1; t >= 0; t--) {
+            INDArray dhT = dh.step(t);
+            INDArray gz = grads.step(t, 0, u);
+            INDArray gr = grads.step(t, u, 2 * u);
+            INDArray gRecCand = grads.step(t, 2 * u, 3 * u);
+            INDArray gCand = grads.step(t, 3 * u, 4 * u);
+            // Update gate: dL/dz = dh ⊙ (h_prev - h~), through the sigmoid.
+            ops.mul(dhT, diff.step(t), gz);
+            ops.mul(gz, derivs.step(t, 0, u), gz);
+            // dh ⊙ z flows straight to the previous state.
+            ops.mul(dhT, gates.step(t, 0, u), gCand);
+            if (t > 0) {
+                ops.add(dh.step(t - 1), gCand, dh.step(t - 1));
+            }
+            // Candidate: dL/dh~ = dh ⊙ (1 - z), through the tanh.
+            ops.sub(dhT, gCand, gCand);
+            ops.mul(gCand, derivs.step(t, 2 * u, 3 * u), gCand);
+            // The candidate's recurrent product enters multiplied by r, and r sees that product.
+            ops.mul(gCand, gates.step(t, u, 2 * u), gRecCand);
+            ops.mul(gCand, recurrent.step(t, 2 * u, 3 * u), gr);
+            ops.mul(gr, derivs.step(t, u, 2 * u), gr);
+            if (t > 0) {
+                ops.gemm(grads.step(t, 0, 3 * u), rw, dh.step(t - 1), false, true, true);
+            }
+        }
+
+        // Weight gradients and dL/dx for all steps at once.
+        INDArray recGrads = grads.columns(0, 3 * u);
+        INDArray gb = gradients.get(Gru.BIAS);
+        ops.gemm(h.rows(0, steps), recGrads, gradients.get(Gru.RECURRENT_KERNEL), true, false, false);
+        ops.sumRows(recGrads, biasRow(gb, 1), false);
+        INDArray in = inputGrads.rows();
+        ops.scale(grads.columns(0, 2 * u), 1.0, inputGrads.columns(0, 2 * u));
+        ops.scale(grads.columns(3 * u, 4 * u), 1.0, inputGrads.columns(2 * u, 3 * u));
+        ops.gemm(x.rows(), in, gradients.get(Gru.KERNEL), true, false, false);
+        ops.sumRows(in, biasRow(gb, 0), false);
+        ops.gemm(in, params.get(Gru.KERNEL), dx.rows(), false, true, false);
+    }
+}

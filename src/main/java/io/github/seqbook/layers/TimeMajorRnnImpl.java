@@ -1,0 +1,277 @@
+package io.github.seqbook.layers;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.deeplearning4j.exception.DL4JInvalidInputException;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.recurrent.BaseRecurrentLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The DL4J side of this package's recurrent layers: input and output conversion, stored state for
+ * {@code rnnTimeStep}, gradients, and the time-major work arrays and op tapes the subclasses compute with.
+ *
+ * <p>Why this shape: with 20 units every ND4J op costs far more in dispatch than in arithmetic. So a subclass
+ * records the ops of its forward and backward passes once per batch shape on an {@link OpTape}, working on arrays
+ * this class owns (inputs, states, a copy of the parameters, gradient buffers), and every batch of that shape
+ * only copies its data in and replays the tapes. Subclasses do the work that does not depend on the previous
+ * step (input products, weight gradients) once for all steps and only the recurrence per step. The forward pass
+ * of a training step is kept for its backward pass (as DL4J's batch normalization keeps its statistics) instead
+ * of being recomputed as DL4J's SimpleRnn does.
+ *
+ * <p>Recorded forward passes fill {@link #h} from {@link #x} ({@code h.step(0)} is the initial state,
+ * {@code h.step(t + 1)} the output of step {@code t}); recorded backward passes turn {@link #dh} (dL/d output per
+ * step) into parameter gradients and {@link #dx}.
+ *
+ * @param <C> the layer configuration
+ */
+abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends BaseRecurrentLayer<C> {
+    /** Key of the last state in the {@code rnnTimeStep} and truncated-BPTT state maps. */
+    static final String STATE_KEY = "h";
+
+    /** Inputs, {@code [steps, batch, nIn]}. */
+    protected StepArray x;
+    /** States, {@code [steps + 1, batch, units]}: the initial state, then the output of each step. */
+    protected StepArray h;
+    /** dL/d output of each step, {@code [steps, batch, units]}; backward may overwrite it. */
+    protected StepArray dh;
+    /** dL/d input of each step, {@code [steps, batch, nIn]}, written by backward. */
+    protected StepArray dx;
+
+    private final List<ParamSpec> specs;
+    /** The parameters the tapes read: a copy, made before every forward pass, of the (possibly noised) parameters. */
+    private final Map<String, INDArray> paramCopies = new LinkedHashMap<>();
+    /** The gradients the backward tape writes, copied into DL4J's gradient views afterwards. */
+    private final Map<String, INDArray> gradBuffers = new LinkedHashMap<>();
+    private int batch = -1;
+    private int steps = -1;
+    private OpTape forwardTape;
+    private OpTape backwardTape;
+    /** The input the kept forward pass was computed from; null when there is none to reuse. */
+    private INDArray forwardInput;
+
+    TimeMajorRnnImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+        this.specs = ((CustomRecurrentLayer) conf.getLayer()).paramSpecs();
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            for (ParamSpec spec : specs) {
+                paramCopies.put(spec.key(), Nd4j.create(dataType, spec.shape()));
+                gradBuffers.put(spec.key(), Nd4j.create(dataType, spec.shape()));
+            }
+        }
+    }
+
+    /** Allocates the subclass's forward work arrays for a new batch shape (called outside workspaces). */
+    protected abstract void allocateForward(DataType type, int batch, int steps);
+
+    /** Allocates the subclass's backward work arrays for the current batch shape (called outside workspaces). */
+    protected abstract void allocateBackward(DataType type, int batch, int steps);
+
+    /** Records the ops that compute {@code h.step(1..steps)} from {@link #x} and {@code h.step(0)}. */
+    protected abstract void recordForward(OpTape tape, Map<String, INDArray> params, int steps);
+
+    /**
+     * Records the ops that, from {@link #dh} and the kept forward pass, write every parameter gradient into
+     * {@code grads} (which hold stale values beforehand) and dL/dx into {@link #dx}.
+     */
+    protected abstract void recordBackward(OpTape tape, Map<String, INDArray> params, Map<String, INDArray> grads,
+                                           int steps);
+
+    /** Number of units (size of the state and of each output step). */
+    protected final int units() {
+        return Math.toIntExact(layerConf().getNOut());
+    }
+
+    /** Number of input features per step. */
+    protected final int inputs() {
+        return Math.toIntExact(layerConf().getNIn());
+    }
+
+    @Override
+    public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+        forwardInput = null;
+        super.setInput(input, workspaceMgr);
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    @Override
+    public Type type() {
+        return Type.RECURRENT;
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        return run(null, training, workspaceMgr);
+    }
+
+    @Override
+    public INDArray rnnTimeStep(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+        setInput(input, workspaceMgr);
+        INDArray out = run(stateMap.get(STATE_KEY), false, workspaceMgr);
+        stateMap.put(STATE_KEY, lastState());
+        return out;
+    }
+
+    @Override
+    public INDArray rnnActivateUsingStoredState(INDArray input, boolean training, boolean storeLastForTBPTT,
+                                                LayerWorkspaceMgr workspaceMgr) {
+        setInput(input, workspaceMgr);
+        INDArray out = run(tBpttStateMap.get(STATE_KEY), training, workspaceMgr);
+        if (storeLastForTBPTT) {
+            tBpttStateMap.put(STATE_KEY, lastState());
+        }
+        return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> tbpttBackpropGradient(INDArray epsilon, int tbpttBackLength,
+                                                          LayerWorkspaceMgr workspaceMgr) {
+        if (tbpttBackLength > 0 && tbpttBackLength < steps) {
+            throw new UnsupportedOperationException(getClass().getSimpleName()
+                    + " backpropagates through the whole segment only; set tBPTTBackwardLength = tBPTTForwardLength");
+        }
+        return backpropGradient(epsilon, workspaceMgr);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        if (forwardInput == null || forwardInput != input) {
+            // No kept forward pass for this input: compute it, from the same initial state.
+            run(h != null && h.step(0).size(0) == input.size(0) ? h.step(0).dup() : null, true, workspaceMgr);
+        }
+        if (backwardTape == null) {
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                dh = new StepArray(dataType, steps, batch, units());
+                dx = new StepArray(dataType, steps, batch, inputs());
+                allocateBackward(dataType, batch, steps);
+                backwardTape = new OpTape(dataType);
+                recordBackward(backwardTape, paramCopies, gradBuffers, steps);
+            }
+        }
+        INDArray eps = epsilon.castTo(dataType);
+        if (!Arrays.equals(eps.shape(), outputShape())) {
+            throw new IllegalArgumentException("epsilon must have shape " + Arrays.toString(outputShape()) + ", got "
+                    + Arrays.toString(eps.shape()));
+        }
+        dh.all().assign(toTimeMajor(eps));
+        backwardTape.run();
+        for (ParamSpec spec : specs) {
+            gradientViews.get(spec.key()).assign(gradBuffers.get(spec.key()));
+        }
+
+        INDArray epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'f');
+        epsOut.assign(fromTimeMajor(dx.all()));
+        Gradient gradient = new DefaultGradient(gradientsFlattened);
+        for (ParamSpec spec : specs) {
+            gradient.gradientForVariable().put(spec.key(), gradientViews.get(spec.key()));
+        }
+        weightNoiseParams.clear();
+        forwardInput = null;
+        return new Pair<>(gradient, backpropDropOutIfPresent(epsOut));
+    }
+
+    /** Runs the forward pass from initial state {@code h0} (zeros when null) and returns the output sequence. */
+    private INDArray run(INDArray h0, boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        if (maskArray != null) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " does not support masks");
+        }
+        applyDropOutIfNecessary(training, workspaceMgr);
+        INDArray in = input.castTo(dataType);
+        int featureDim = getDataFormat() == RNNFormat.NCW ? 1 : 2;
+        if (in.rank() != 3 || in.size(featureDim) != inputs()) {
+            throw new DL4JInvalidInputException(getClass().getSimpleName() + " (layer " + index + ") expects "
+                    + (getDataFormat() == RNNFormat.NCW ? "[batch, " + inputs() + ", steps]" : "[batch, steps, " + inputs() + "]")
+                    + " input, got shape " + Arrays.toString(in.shape()));
+        }
+        int n = Math.toIntExact(in.size(0));
+        int t = Math.toIntExact(in.size(getDataFormat() == RNNFormat.NCW ? 2 : 1));
+        if (h0 != null && (h0.rank() != 2 || h0.size(0) != n || h0.size(1) != units())) {
+            throw new IllegalStateException("Stored state has shape " + Arrays.toString(h0.shape()) + " but the batch needs ["
+                    + n + ", " + units() + "]: call rnnClearPreviousState() when the batch size changes");
+        }
+        ensureShape(n, t);
+        x.all().assign(toTimeMajor(in));
+        if (h0 == null) {
+            h.step(0).assign(0);
+        } else {
+            h.step(0).assign(h0);
+        }
+        for (ParamSpec spec : specs) {
+            paramCopies.get(spec.key()).assign(getParamWithNoise(spec.key(), training, workspaceMgr));
+        }
+        forwardTape.run();
+        forwardInput = training ? input : null;
+
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, outputShape(), 'f');
+        out.assign(fromTimeMajor(h.all().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, steps + 1))));
+        return out;
+    }
+
+    private void ensureShape(int n, int t) {
+        if (n == batch && t == steps && x != null && x.all().dataType() == dataType) {
+            return;
+        }
+        closeTapes();
+        batch = n;
+        steps = t;
+        dh = null;
+        dx = null;
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            x = new StepArray(dataType, t, n, inputs());
+            h = new StepArray(dataType, t + 1, n, units());
+            allocateForward(dataType, n, t);
+            forwardTape = new OpTape(dataType);
+            recordForward(forwardTape, paramCopies, t);
+        }
+    }
+
+    private void closeTapes() {
+        if (forwardTape != null) {
+            forwardTape.close();
+            forwardTape = null;
+        }
+        if (backwardTape != null) {
+            backwardTape.close();
+            backwardTape = null;
+        }
+    }
+
+    /** A detached copy of the last state, for the state maps. */
+    private INDArray lastState() {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return h.step(steps).dup();
+        }
+    }
+
+    private long[] outputShape() {
+        return getDataFormat() == RNNFormat.NCW ? new long[] {batch, units(), steps} : new long[] {batch, steps, units()};
+    }
+
+    /** {@code [batch, features, steps]} (NCW) or {@code [batch, steps, features]} (NWC) to {@code [steps, batch, features]}. */
+    private INDArray toTimeMajor(INDArray a) {
+        return getDataFormat() == RNNFormat.NCW ? a.permute(2, 0, 1) : a.permute(1, 0, 2);
+    }
+
+    /** {@code [steps, batch, features]} to the layer's format. */
+    private INDArray fromTimeMajor(INDArray a) {
+        return getDataFormat() == RNNFormat.NCW ? a.permute(1, 2, 0) : a.permute(1, 0, 2);
+    }
+}

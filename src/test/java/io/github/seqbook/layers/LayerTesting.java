@@ -1,0 +1,139 @@
+package io.github.seqbook.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+/** Shared fixtures of the layer tests: small double-precision networks, gradient checks, save/load round trips. */
+final class LayerTesting {
+    private LayerTesting() {
+    }
+
+    /**
+     * A double-precision network: the given recurrent layers, then a time-distributed dense output of
+     * {@code outputs} values trained with MSE (NoOp updater, as DL4J's gradient checks want).
+     */
+    static MultiLayerNetwork net(int inputs, int steps, int outputs, RNNFormat format, Layer... layers) {
+        Layer[] all = java.util.Arrays.copyOf(layers, layers.length + 1);
+        all[layers.length] = new RnnOutputLayer.Builder(LossFunction.MSE).nOut(outputs).activation(Activation.IDENTITY)
+                .dataFormat(format).build();
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(12345)
+                .dataType(DataType.DOUBLE)
+                .updater(new NoOp())
+                .list(all)
+                .setInputType(InputType.recurrent(inputs, steps, format))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    /** Replaces every parameter by a uniform draw in [-scale, scale], so that biases and gains are not trivial. */
+    static void randomizeParams(MultiLayerNetwork net, double scale, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        INDArray p = Nd4j.rand(DataType.DOUBLE, net.params().shape()).muli(2 * scale).subi(scale);
+        net.setParams(p);
+    }
+
+    /** Random inputs {@code [batch, inputs, steps]} in [-1, 1] (double). */
+    static INDArray ncwInput(int batch, int inputs, int steps, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        return Nd4j.rand(DataType.DOUBLE, batch, inputs, steps).muli(2).subi(1);
+    }
+
+    /** True when DL4J's numerical gradient check passes for every parameter and the input. */
+    static boolean gradientsMatch(MultiLayerNetwork net, INDArray x, INDArray y) {
+        // DL4J's checker insists on double as the global default type; restore the previous default afterwards.
+        DataType dataType = Nd4j.dataType();
+        DataType floatType = Nd4j.defaultFloatingPointType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        try {
+            return GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x).labels(y)
+                    .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9)
+                    .print(GradientCheckUtil.PrintMode.FAILURES_ONLY).exitOnFirstError(false));
+        } finally {
+            Nd4j.setDefaultDataTypes(dataType, floatType);
+        }
+    }
+
+    /** Saves with ModelSerializer, loads back, and checks the configuration JSON and the outputs are identical. */
+    static MultiLayerNetwork saveAndLoad(MultiLayerNetwork net, INDArray x) throws Exception {
+        File f = Files.createTempFile("layer", ".zip").toFile();
+        f.deleteOnExit();
+        ModelSerializer.writeModel(net, f, true);
+        MultiLayerNetwork back = ModelSerializer.restoreMultiLayerNetwork(f, true);
+        assertEquals(net.getLayerWiseConfigurations(), back.getLayerWiseConfigurations());
+        assertEquals(net.getLayerWiseConfigurations().toJson(), back.getLayerWiseConfigurations().toJson());
+        assertEquals(net.params(), back.params());
+        assertEquals(net.output(x), back.output(x));
+        return back;
+    }
+
+    /** Asserts the configuration survives toJson/fromJson and that the JSON names the layer class. */
+    static void assertJsonRoundTrip(MultiLayerNetwork net, Class<?> layerClass) {
+        MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
+        String json = conf.toJson();
+        assertTrue(json.contains(layerClass.getName()), "JSON must name " + layerClass.getName());
+        MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(json);
+        assertEquals(conf, back);
+        assertEquals(json, back.toJson());
+    }
+
+    /** The output of layer {@code index} for input {@code x}, NCW {@code [batch, units, steps]}, as [batch][step][unit]. */
+    static double[][][] layerOutput(MultiLayerNetwork net, int index, INDArray x) {
+        INDArray out = net.feedForwardToLayer(index, x, false).get(index + 1);
+        return toBatchStepFeature(out);
+    }
+
+    /** NCW {@code [batch, features, steps]} to a Java array indexed [batch][step][feature]. */
+    static double[][][] toBatchStepFeature(INDArray ncw) {
+        int n = (int) ncw.size(0);
+        int f = (int) ncw.size(1);
+        int t = (int) ncw.size(2);
+        double[][][] a = new double[n][t][f];
+        for (int i = 0; i < n; i++) {
+            for (int s = 0; s < t; s++) {
+                for (int j = 0; j < f; j++) {
+                    a[i][s][j] = ncw.getDouble(i, j, s);
+                }
+            }
+        }
+        return a;
+    }
+
+    /** Largest absolute difference between two arrays of the same shape. */
+    static double maxAbsDiff(double[][][] a, double[][][] b) {
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            for (int s = 0; s < a[i].length; s++) {
+                for (int j = 0; j < a[i][s].length; j++) {
+                    max = Math.max(max, Math.abs(a[i][s][j] - b[i][s][j]));
+                }
+            }
+        }
+        return max;
+    }
+
+    static double sigmoid(double v) {
+        return 1 / (1 + Math.exp(-v));
+    }
+}

@@ -1,0 +1,121 @@
+package io.github.seqbook.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/** Each recorded op, replayed, must equal the same op computed eagerly, also on strided views and after new inputs. */
+class OpTapeTest {
+    private static INDArray rand(long... shape) {
+        return Nd4j.rand(DataType.DOUBLE, shape).subi(0.5);
+    }
+
+    @Test
+    void replayedOpsEqualEagerOnes() {
+        Nd4j.getRandom().setSeed(1);
+        INDArray a = rand(4, 3);
+        INDArray b = rand(3, 5);
+        INDArray big = rand(4, 10);
+        INDArray colView = big.get(NDArrayIndex.all(), NDArrayIndex.interval(2, 5)); // strided [4, 3]
+        INDArray row = rand(3);
+        INDArray col = rand(4, 1);
+        INDArray c = Nd4j.create(DataType.DOUBLE, 4, 5);
+        INDArray acc = rand(4, 5);
+        INDArray accStart = acc.dup();
+        INDArray sum = Nd4j.create(DataType.DOUBLE, 4, 3);
+        INDArray diff = Nd4j.create(DataType.DOUBLE, 4, 3);
+        INDArray prod = Nd4j.create(DataType.DOUBLE, 4, 3);
+        INDArray prodCol = Nd4j.create(DataType.DOUBLE, 4, 3);
+        INDArray th = Nd4j.create(DataType.DOUBLE, 4, 3);
+        INDArray sg = Nd4j.create(DataType.DOUBLE, 4, 3);
+        INDArray tom = Nd4j.create(DataType.DOUBLE, 4, 3);
+        INDArray oms = Nd4j.create(DataType.DOUBLE, 4, 3);
+        INDArray plus = Nd4j.create(DataType.DOUBLE, 4, 3);
+        INDArray scaled = Nd4j.create(DataType.DOUBLE, 4, 3);
+        INDArray rs = Nd4j.create(DataType.DOUBLE, 4, 3);
+        INDArray filled = Nd4j.create(DataType.DOUBLE, 4, 3);
+        INDArray colSums = Nd4j.create(DataType.DOUBLE, 1, 3);
+        INDArray rowMeans = Nd4j.create(DataType.DOUBLE, 4, 1);
+        INDArray positive = Nd4j.rand(DataType.DOUBLE, 4, 3).addi(0.1);
+
+        try (OpTape tape = new OpTape(DataType.DOUBLE)) {
+            tape.gemm(a, b, c, false, false, false);
+            tape.gemm(a, b, acc, false, false, true);
+            tape.add(colView, a, sum);
+            tape.sub(a, row, diff);
+            tape.mul(colView, a, prod);
+            tape.mul(a, col, prodCol);
+            tape.tanh(colView, th);
+            tape.sigmoid(a, sg);
+            tape.timesOneMinus(sg, tom);
+            tape.oneMinusSquare(th, oms);
+            tape.addScalar(a, 0.25, plus);
+            tape.scale(colView, -2.0, scaled);
+            tape.rsqrt(positive, rs);
+            tape.fillRows(filled, row.reshape(1, 3));
+            tape.sumRows(a, colSums, false);
+            tape.meanColumns(a, rowMeans);
+            for (int i = 0; i < 2; i++) {
+                tape.run(); // replaying twice must give the same (non-accumulating ops) results
+            }
+        }
+        double eps = 1e-12;
+        assertTrue(c.equalsWithEps(a.mmul(b), eps));
+        assertTrue(acc.equalsWithEps(accStart.add(a.mmul(b).mul(2)), eps), "accumulating gemm adds once per replay");
+        assertTrue(sum.equalsWithEps(colView.add(a), eps));
+        assertTrue(diff.equalsWithEps(a.subRowVector(row), eps));
+        assertTrue(prod.equalsWithEps(colView.mul(a), eps));
+        assertTrue(prodCol.equalsWithEps(a.mulColumnVector(col), eps));
+        assertTrue(th.equalsWithEps(Transforms.tanh(colView, true), eps));
+        assertTrue(sg.equalsWithEps(Transforms.sigmoid(a, true), eps));
+        assertTrue(tom.equalsWithEps(sg.mul(sg.rsub(1)), eps));
+        assertTrue(oms.equalsWithEps(th.mul(th).rsub(1), eps));
+        assertTrue(plus.equalsWithEps(a.add(0.25), eps));
+        assertTrue(scaled.equalsWithEps(colView.mul(-2), eps));
+        assertTrue(rs.equalsWithEps(Transforms.pow(positive, -0.5, true), eps));
+        assertTrue(filled.equalsWithEps(Nd4j.zeros(DataType.DOUBLE, 4, 3).addRowVector(row), eps));
+        assertTrue(colSums.equalsWithEps(a.sum(true, 0), eps));
+        assertTrue(rowMeans.equalsWithEps(a.mean(true, 1), eps));
+    }
+
+    @Test
+    void replaySeesNewContentsOfTheRecordedArrays() {
+        INDArray x = Nd4j.create(DataType.DOUBLE, 2, 2);
+        INDArray y = Nd4j.create(DataType.DOUBLE, 2, 2);
+        try (OpTape tape = new OpTape(DataType.DOUBLE)) {
+            tape.tanh(x, y);
+            x.assign(0.5);
+            tape.run();
+            assertEquals(Math.tanh(0.5), y.getDouble(1, 1), 1e-15);
+            x.assign(-1.0);
+            tape.run();
+            assertEquals(Math.tanh(-1.0), y.getDouble(0, 1), 1e-15);
+        }
+    }
+
+    @Test
+    void gemmRefusesStridedOutput() {
+        INDArray big = Nd4j.create(DataType.DOUBLE, 3, 6);
+        try (OpTape tape = new OpTape(DataType.DOUBLE)) {
+            assertThrows(IllegalArgumentException.class, () -> tape.gemm(rand(3, 2), rand(2, 3),
+                    big.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 3)), false, false, false));
+        }
+    }
+
+    @Test
+    void scratchAndConstantsAreSharedByShape() {
+        try (OpTape tape = new OpTape(DataType.FLOAT)) {
+            assertTrue(tape.scratch("t", 2, 3) == tape.scratch("t", 2, 3));
+            assertTrue(tape.scratch("t", 2, 3) != tape.scratch("t", 3, 2));
+            assertEquals(DataType.FLOAT, tape.constant(1.0, 2).dataType());
+            assertEquals(2.0, tape.constant(1.0, 2).sumNumber().doubleValue(), 0);
+        }
+    }
+}
