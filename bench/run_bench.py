@@ -19,9 +19,9 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JAR = os.path.join(REPO, "target", "seqbook.jar")
 
 
-def run(cmd):
+def run(cmd, env=None):
     """Runs cmd and returns the last JSON line of its stdout."""
-    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     out, err = proc.communicate()
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-3000:]}")
@@ -31,10 +31,12 @@ def run(cmd):
     return json.loads(lines[-1])
 
 
-def timed(cmd):
+def timed(cmd, threads):
     """Runs cmd under GNU time's -f '%M' (peak RSS in KB, written to a file) and returns (result, MB)."""
     rss_file = os.path.join("/tmp", f"bench-rss-{os.getpid()}.txt")
-    result = run(["/usr/bin/time", "-f", "%M", "-o", rss_file] + cmd)
+    # both sides get the same number of threads: ND4J reads OMP_NUM_THREADS, PyTorch gets --threads
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+    result = run(["/usr/bin/time", "-f", "%M", "-o", rss_file] + cmd, env)
     with open(rss_file) as f:
         rss_mb = int(f.read().strip().splitlines()[-1]) / 1024
     os.remove(rss_file)
@@ -46,7 +48,8 @@ def main():
     ap.add_argument("--epochs", type=int, default=3, help="epochs per model and side (first one is warm-up)")
     ap.add_argument("--models", default="", help="comma-separated subset (default: every model both sides have)")
     ap.add_argument("--out", default=os.path.join(REPO, "target", "bench"))
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=1,
+                    help="threads per side (default 1: the notebooks' kernel runs ND4J with OMP_NUM_THREADS=1)")
     args = ap.parse_args()
     if not os.path.isfile(JAR):
         sys.exit("bench: target/seqbook.jar is missing: run `mvn -B -DskipTests package` first")
@@ -80,7 +83,7 @@ def main():
         got = {}
         for side, cmd in sides:
             print(f"bench: {model} on {side} ...", flush=True)
-            got[side] = timed(cmd)
+            got[side] = timed(cmd, args.threads)
         (d, d_rss), (t, t_rss) = got["dl4j"], got["pytorch"]
         rows.append({"model": model, "dl4j_s_per_epoch": round(d["s_per_epoch"], 3),
                      "pytorch_s_per_epoch": round(t["s_per_epoch"], 3),
