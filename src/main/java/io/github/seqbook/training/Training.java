@@ -88,7 +88,7 @@ public final class Training {
                 INDArray bx = x.get(NDArrayIndex.interval(from, to));
                 INDArray by = y.get(NDArrayIndex.interval(from, to));
                 fitBatch(model, bx, by);
-                double loss = model.score();
+                double loss = kerasLoss(model.score(), by);
                 if (!Double.isFinite(loss)) {
                     throw diverged(name, epoch, from / batch + 1, "the loss became " + loss);
                 }
@@ -122,6 +122,16 @@ public final class Training {
             }
         }
         return history;
+    }
+
+    /**
+     * DL4J's minibatch score in Keras' units. For sequence targets ({@code [batch, k, steps]}, NCW) DL4J's
+     * {@code RnnOutputLayer}/{@code RnnLossLayer} sum the per-step losses and divide by the batch size only, so
+     * the score is {@code steps} times Keras' loss (the mean over steps too); the gradients differ by the same
+     * constant, which Adam cancels.
+     */
+    static double kerasLoss(double score, INDArray ncwTargets) {
+        return ncwTargets.rank() == 3 ? score / ncwTargets.size(2) : score;
     }
 
     /** Mean squared error of the model's predictions on a split. */

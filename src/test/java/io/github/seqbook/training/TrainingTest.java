@@ -91,6 +91,24 @@ class TrainingTest {
     }
 
     @Test
+    void sequenceLossIsReportedInKerasUnits() {
+        // Keras' loss is the mean over batch, steps and outputs: the same number as Metrics.mse of the predictions.
+        SeriesData seq = SeriesData.sequenceToSequence(50, 10);
+        Split valid = seq.valid().head(100);
+        for (org.deeplearning4j.nn.api.Model model : new org.deeplearning4j.nn.api.Model[] {
+                Models.sequenceToSequenceRnn(50, 10), Models.wavenet(50, 10), Models.originalWavenet(50, 10, true)}) {
+            INDArray x = Training.toNcw(valid.x());
+            INDArray y = Training.toNcw(valid.y());
+            double score = model instanceof MultiLayerNetwork net
+                    ? net.score(new org.nd4j.linalg.dataset.DataSet(x, y))
+                    : ((org.deeplearning4j.nn.graph.ComputationGraph) model).score(new org.nd4j.linalg.dataset.DataSet(x, y));
+            double mse = Metrics.mse(valid.y(), Training.predict(model, valid.x()));
+            // float32 score against a double-precision mean: equal to about 1e-6 relative.
+            assertEquals(mse, Training.kerasLoss(score, y), 1e-5 * mse);
+        }
+    }
+
+    @Test
     void shortenedSequencesNeedDownsampledTargets() {
         SeriesData seq = SeriesData.sequenceToSequence(50, 10);
         MultiLayerNetwork model = Models.conv1dLstm(50, 10);
