@@ -178,9 +178,9 @@ public final class Models {
      * A variant of the book's convolution + GRU model with DL4J's {@code LSTM} in place of the GRUs (DL4J has no
      * GRU layer): {@code Conv1D(20, kernel_size=4, strides=2, padding="valid")}, {@code LSTM(20,
      * return_sequences=True)} twice, {@code TimeDistributed(Dense(outputs))}. It is not the book's model (an LSTM
-     * has 4 gates, a GRU 3: 6,870 parameters instead of the
-     * GRU model's 5,350 in TF 2), but it has the same convolution and reads the
-     * same downsampled targets ({@link io.github.seqbook.data.SeriesData#downsampleTargets}(3, 2)).
+     * has 4 gates, a GRU 3: 6,870 parameters instead of the GRU model's 5,350 in TF 2), but it has the same
+     * convolution and reads the same downsampled targets
+     * ({@link io.github.seqbook.data.SeriesData#downsampleTargets}{@code (3, 2)}).
      *
      * <p>The convolution turns {@code steps} inputs into {@link #convOutputSteps}{@code (steps, 4, 2)} outputs
      * (24 for 50), so the output is {@code [batch, outputs, 24]} (NCW).
