@@ -55,6 +55,22 @@ public record SeriesData(INDArray series, Split train, Split valid, Split test, 
         return split(series, Targets.inputs(series, steps), Targets.sequenceToSequence(series, steps, ahead));
     }
 
+    /**
+     * The same data with every split's sequence-to-sequence targets downsampled to {@code Y[:, start::stride]}
+     * (see {@link Targets#downsample}); inputs are unchanged. The book's strided convolution trains on
+     * {@code downsampleTargets(3, 2)}.
+     *
+     * @throws IllegalArgumentException when the targets are not {@code [batch, steps, ahead]}
+     */
+    public SeriesData downsampleTargets(int start, int stride) {
+        return new SeriesData(series, downsample(train, start, stride), downsample(valid, start, stride),
+                downsample(test, start, stride), fullTrain);
+    }
+
+    private static Split downsample(Split split, int start, int stride) {
+        return new Split(split.name(), split.x(), Targets.downsample(split.y(), start, stride));
+    }
+
     /** Splits inputs and targets 7000/2000/1000 (quick mode: a shorter training split). */
     static SeriesData split(INDArray series, INDArray x, INDArray y) {
         Split all = new Split("all", x, y);

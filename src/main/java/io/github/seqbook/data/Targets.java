@@ -52,4 +52,26 @@ public final class Targets {
         }
         return y;
     }
+
+    /**
+     * {@code Y[:, start::stride]}: every {@code stride}-th time step of a sequence-to-sequence target, starting at
+     * {@code start}; shape {@code [batch, ceil((steps - start) / stride), ahead]}.
+     *
+     * <p>The book trains its strided convolution ({@code Conv1D(kernel_size=4, strides=2, padding="valid")}) on
+     * {@code Y_train[:, 3::2]}: output step {@code i} of that layer sees inputs {@code 2i .. 2i+3}, so the last
+     * input it knows is {@code 2i+3} and its target is the window that follows that input, {@code Y[:, 2i+3]}.
+     * In general a valid convolution with kernel {@code k} and stride {@code s} needs
+     * {@code downsample(y, k - 1, s)}; for 50 steps, {@code k = 4}, {@code s = 2} that is 24 steps (3, 5, ..., 49),
+     * as many as the layer outputs.
+     *
+     * @param y      targets {@code [batch, steps, ahead]}
+     * @param start  first step kept, in {@code [0, steps - 1]}
+     * @param stride distance between kept steps, at least 1
+     */
+    public static INDArray downsample(INDArray y, int start, int stride) {
+        Require.rank("y", y, 3, "[batch, steps, ahead]");
+        Require.inRange("start", start, 0, (int) y.size(1) - 1);
+        Require.positive("stride", stride);
+        return y.get(NDArrayIndex.all(), NDArrayIndex.interval(start, stride, y.size(1)), NDArrayIndex.all()).dup('c');
+    }
 }

@@ -1,7 +1,11 @@
 package io.github.seqbook.models;
 
 import io.github.seqbook.Require;
+import java.util.ArrayList;
+import java.util.List;
+
 import io.github.seqbook.layers.FlattenSequence;
+import io.github.seqbook.layers.GatedActivationUnit;
 import io.github.seqbook.layers.Gru;
 import io.github.seqbook.layers.KerasGlorotUniform;
 import io.github.seqbook.layers.LayerNormSimpleRnn;
@@ -9,18 +13,25 @@ import io.github.seqbook.layers.LayerNormSimpleRnnCell;
 import io.github.seqbook.layers.OrthogonalInit;
 import io.github.seqbook.layers.RecurrentDropConnect;
 import io.github.seqbook.layers.RecurrentLoop;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.RnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -250,6 +261,175 @@ public final class Models {
                 timeDistributedDense(outputs)}, false);
     }
 
+    // ---- "Processing sequences using 1D convolutional layers" ---------------------------------------------
+
+    /** Filters of the book's strided {@code Conv1D} in front of the recurrent layers. */
+    public static final int CONV_FILTERS = 20;
+    /** Kernel size of the book's strided {@code Conv1D}. */
+    public static final int CONV_KERNEL = 4;
+    /** Stride of the book's strided {@code Conv1D}. */
+    public static final int CONV_STRIDE = 2;
+
+    /**
+     * The book's convolution + GRU model: {@code Conv1D(20, kernel_size=4, strides=2, padding="valid")},
+     * {@code GRU(20, return_sequences=True)} twice, {@code TimeDistributed(Dense(outputs))}; 5,350 parameters as
+     * in TF 2. It reads the downsampled targets
+     * ({@link io.github.seqbook.data.SeriesData#downsampleTargets}{@code (3, 2)}).
+     *
+     * <p>The convolution turns {@code steps} inputs into {@link #convOutputSteps}{@code (steps, 4, 2)} outputs
+     * (24 for 50), so the output is {@code [batch, outputs, 24]} (NCW).
+     *
+     * @param steps   input window length (used for the input type only)
+     * @param outputs values forecast at every output step (10 in the book)
+     */
+    public static MultiLayerNetwork conv1dGru(int steps, int outputs) {
+        Require.inRange("steps", steps, CONV_KERNEL, Integer.MAX_VALUE);
+        Require.positive("outputs", outputs);
+        return build(KERAS_ADAM_LR, steps, BOOK_SEED, new Layer[] {
+                stridedConv1d(),
+                new Gru.Builder().nOut(20).build(),
+                new Gru.Builder().nOut(20).build(),
+                timeDistributedDense(outputs)}, false);
+    }
+
+    /** The book's {@code Conv1D(filters=20, kernel_size=4, strides=2, padding="valid")}, linear. */
+    public static Convolution1DLayer stridedConv1d() {
+        // Truncate is Keras' "valid": no padding, the last incomplete window dropped.
+        return conv1d(CONV_FILTERS, CONV_KERNEL, CONV_STRIDE, 1, ConvolutionMode.Truncate, Activation.IDENTITY);
+    }
+
+    /**
+     * Output length of a {@code padding="valid"} convolution: {@code floor((steps - kernel) / stride) + 1}
+     * (24 for the book's 50 steps, kernel 4, stride 2).
+     */
+    public static int convOutputSteps(int steps, int kernelSize, int stride) {
+        Require.positive("kernelSize", kernelSize);
+        Require.positive("stride", stride);
+        Require.inRange("steps", steps, kernelSize, Integer.MAX_VALUE);
+        return (steps - kernelSize) / stride + 1;
+    }
+
+    // ---- "WaveNet" --------------------------------------------------------------------------------------------
+
+    /** Filters of each causal convolution of the book's simplified WaveNet. */
+    public static final int WAVENET_FILTERS = 20;
+
+    /** The dilation rates of the book's simplified WaveNet, {@code (1, 2, 4, 8) * 2}. */
+    public static int[] wavenetDilations() {
+        return new int[] {1, 2, 4, 8, 1, 2, 4, 8};
+    }
+
+    /**
+     * The book's simplified WaveNet: for each rate of {@link #wavenetDilations()} a
+     * {@code Conv1D(20, kernel_size=2, padding="causal", activation="relu", dilation_rate=rate)}, then
+     * {@code Conv1D(outputs, kernel_size=1)}, trained with MSE at every step. Causal padding keeps the length:
+     * the output is {@code [batch, outputs, steps]} and step {@code t} sees inputs {@code t-30 .. t}
+     * ({@link #receptiveField} = 31).
+     *
+     * @param steps   input window length (used for the input type only; any length works at run time)
+     * @param outputs values forecast at every step (10 in the book)
+     */
+    public static MultiLayerNetwork wavenet(int steps, int outputs) {
+        Require.positive("steps", steps);
+        Require.positive("outputs", outputs);
+        int[] rates = wavenetDilations();
+        Layer[] layers = new Layer[rates.length + 2];
+        for (int i = 0; i < rates.length; i++) {
+            layers[i] = causalConv1d(WAVENET_FILTERS, 2, rates[i], Activation.RELU);
+        }
+        layers[rates.length] = causalConv1d(outputs, 1, 1, Activation.IDENTITY);
+        layers[rates.length + 1] = sequenceLoss(outputs, Activation.IDENTITY);
+        return build(KERAS_ADAM_LR, steps, BOOK_SEED, layers, false);
+    }
+
+    /**
+     * Receptive field of a stack of stride-1 convolutions with one kernel size: {@code 1 + sum((k - 1) * d)} over
+     * the layers' dilation rates {@code d}. Each layer reaches {@code (k - 1) * d} steps further into the past;
+     * for the book's WaveNet, {@code 1 + (1 + 2 + 4 + 8) * 2 = 31}.
+     *
+     * @param kernelSize    kernel size of every layer
+     * @param dilationRates one rate per layer
+     */
+    public static int receptiveField(int kernelSize, int... dilationRates) {
+        Require.positive("kernelSize", kernelSize);
+        Require.notNull("dilationRates", dilationRates);
+        int field = 1;
+        for (int d : dilationRates) {
+            field += (kernelSize - 1) * Require.positive("dilation rate", d);
+        }
+        return field;
+    }
+
+    /** Filters of the residual blocks of the book's original WaveNet ({@code n_filters}; 128 in the paper). */
+    public static final int ORIGINAL_WAVENET_FILTERS = 32;
+    /** Layers per block ({@code n_layers_per_block}; 10 in the paper): dilation rates 1, 2, 4. */
+    public static final int ORIGINAL_WAVENET_LAYERS_PER_BLOCK = 3;
+    /** Blocks ({@code n_blocks}; 3 in the paper). */
+    public static final int ORIGINAL_WAVENET_BLOCKS = 1;
+
+    /**
+     * The book's "original" WaveNet, as a {@link ComputationGraph}: a causal {@code Conv1D(32, kernel_size=2)},
+     * then for each dilation rate 1, 2, 4 a residual block
+     * <pre>{@code
+     * z = Conv1D(64, kernel_size=2, padding="causal", dilation_rate=rate)(inputs)
+     * z = GatedActivationUnit()(z)            # tanh(tanh(first half)) * sigmoid(second half), as the book's code
+     * z = Conv1D(32, kernel_size=1)(z)        # the skip output
+     * return Add()([z, inputs]), z            # the residual output feeds the next block
+     * }</pre>
+     * then {@code relu(Add()(skips))}, {@code Conv1D(32, kernel_size=1, activation="relu")} and
+     * {@code Conv1D(outputs, kernel_size=1, activation="softmax")}, trained with MSE.
+     *
+     * <p>The book's softmax output (from the paper, which classifies audio samples into 256 values) cannot fit
+     * real-valued targets: each step's 10 outputs are positive and sum to 1. The softmax is applied over the 10
+     * output channels of every step, as Keras does. {@code linearOutput = true} drops it for a model that can
+     * regress. The last block's residual sum feeds nothing in the book's graph; it has no parameters and is left
+     * out here.
+     *
+     * @param steps        input window length (used for the input type only; any length works at run time)
+     * @param outputs      values forecast at every step (10 in the book)
+     * @param linearOutput false for the book's softmax output, true for a linear one
+     */
+    public static ComputationGraph originalWavenet(int steps, int outputs, boolean linearOutput) {
+        Require.positive("steps", steps);
+        Require.positive("outputs", outputs);
+        int filters = ORIGINAL_WAVENET_FILTERS;
+        ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
+                .seed(BOOK_SEED)
+                .dataType(DataType.FLOAT)
+                .updater(kerasAdam(KERAS_ADAM_LR))
+                .graphBuilder()
+                .addInputs("input")
+                .setInputTypes(InputType.recurrent(1, steps, RNNFormat.NCW))
+                .addLayer("conv_in", causalConv1d(filters, 2, 1, Activation.IDENTITY), "input");
+        String z = "conv_in";
+        List<String> skips = new ArrayList<>();
+        int blocks = ORIGINAL_WAVENET_LAYERS_PER_BLOCK * ORIGINAL_WAVENET_BLOCKS;
+        for (int i = 0; i < blocks; i++) {
+            int rate = 1 << (i % ORIGINAL_WAVENET_LAYERS_PER_BLOCK);
+            String p = "block" + i + "_";
+            g.addLayer(p + "dilated", causalConv1d(2 * filters, 2, rate, Activation.IDENTITY), z)
+                    .addVertex(p + "gate", GatedActivationUnit.bookCode(), p + "dilated")
+                    .addLayer(p + "skip", causalConv1d(filters, 1, 1, Activation.IDENTITY), p + "gate");
+            skips.add(p + "skip");
+            if (i < blocks - 1) {
+                g.addVertex(p + "residual", new ElementWiseVertex(ElementWiseVertex.Op.Add), p + "skip", z);
+                z = p + "residual";
+            }
+        }
+        g.addVertex("skip_sum", new ElementWiseVertex(ElementWiseVertex.Op.Add), skips.toArray(new String[0]))
+                .addLayer("skip_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "skip_sum")
+                .addLayer("conv_relu", causalConv1d(filters, 1, 1, Activation.RELU), "skip_relu")
+                .addLayer("conv_out", causalConv1d(outputs, 1, 1, Activation.IDENTITY), "conv_relu")
+                // The softmax lives in the loss layer: it flattens NCW to [batch * steps, channels] first, so it
+                // normalises over channels like Keras. A softmax on the Conv1D layer itself would run over time.
+                .addLayer("output", sequenceLoss(outputs, linearOutput ? Activation.IDENTITY : Activation.SOFTMAX),
+                        "conv_out")
+                .setOutputs("output");
+        ComputationGraph graph = new ComputationGraph(g.build());
+        graph.init();
+        return graph;
+    }
+
     // ---- building blocks -------------------------------------------------------------------------------------
 
     /** A Keras-initialised {@code SimpleRNN(units)} in NCW layout with tanh activation. */
@@ -300,6 +480,50 @@ public final class Models {
     public static LossLayer mseLoss(int size) {
         LossLayer loss = new LossLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).build();
         // The builder refuses sizes for a parameterless layer, but the configuration needs them.
+        loss.setNIn(size);
+        loss.setNOut(size);
+        return loss;
+    }
+
+    /**
+     * A Keras-initialised {@code Conv1D} in NCW layout: Glorot-uniform kernel with Keras' fans
+     * ({@link KerasGlorotUniform}), zero bias.
+     *
+     * @param filters    output channels
+     * @param kernelSize kernel length
+     * @param stride     stride
+     * @param dilation   dilation rate
+     * @param mode       {@code Truncate} for Keras' "valid", {@code Causal} for "causal"
+     * @param activation activation (Keras' default is linear: {@code IDENTITY})
+     */
+    public static Convolution1DLayer conv1d(int filters, int kernelSize, int stride, int dilation,
+                                            ConvolutionMode mode, Activation activation) {
+        Require.positive("filters", filters);
+        Require.positive("kernelSize", kernelSize);
+        Require.positive("stride", stride);
+        Require.positive("dilation", dilation);
+        Require.notNull("mode", mode);
+        Require.notNull("activation", activation);
+        // NCW: DL4J's causal convolution fails in backprop with NWC (field notes).
+        return new Convolution1DLayer.Builder().nOut(filters).kernelSize(kernelSize).stride(stride).dilation(dilation)
+                .convolutionMode(mode).rnnDataFormat(RNNFormat.NCW).activation(activation)
+                .weightInit(new KerasGlorotUniform()).biasInit(0.0).build();
+    }
+
+    /** Keras' {@code Conv1D(filters, kernel_size, padding="causal", dilation_rate=dilation)}, stride 1. */
+    public static Convolution1DLayer causalConv1d(int filters, int kernelSize, int dilation, Activation activation) {
+        return conv1d(filters, kernelSize, 1, dilation, ConvolutionMode.Causal, activation);
+    }
+
+    /**
+     * An MSE loss at every step of an NCW sequence {@code [batch, size, steps]}, with no parameters. Its
+     * activation runs on {@code [batch * steps, size]}, so a softmax normalises each step's {@code size} values.
+     */
+    public static RnnLossLayer sequenceLoss(int size, Activation activation) {
+        Require.positive("size", size);
+        RnnLossLayer loss = new RnnLossLayer.Builder(LossFunction.MSE).activation(activation)
+                .dataFormat(RNNFormat.NCW).build();
+        // Sizes set so Training can check the targets against the model's outputs.
         loss.setNIn(size);
         loss.setNOut(size);
         return loss;

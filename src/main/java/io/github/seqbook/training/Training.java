@@ -88,7 +88,7 @@ public final class Training {
                 INDArray bx = x.get(NDArrayIndex.interval(from, to));
                 INDArray by = y.get(NDArrayIndex.interval(from, to));
                 fitBatch(model, bx, by);
-                double loss = model.score();
+                double loss = kerasLoss(model.score(), by);
                 if (!Double.isFinite(loss)) {
                     throw diverged(name, epoch, from / batch + 1, "the loss became " + loss);
                 }
@@ -122,6 +122,16 @@ public final class Training {
             }
         }
         return history;
+    }
+
+    /**
+     * DL4J's minibatch score in Keras' units. For sequence targets ({@code [batch, k, steps]}, NCW) DL4J's
+     * {@code RnnOutputLayer}/{@code RnnLossLayer} sum the per-step losses and divide by the batch size only, so
+     * the score is {@code steps} times Keras' loss (the mean over steps too); the gradients differ by the same
+     * constant, which Adam cancels.
+     */
+    static double kerasLoss(double score, INDArray ncwTargets) {
+        return ncwTargets.rank() == 3 ? score / ncwTargets.size(2) : score;
     }
 
     /** Mean squared error of the model's predictions on a split. */
@@ -235,11 +245,33 @@ public final class Training {
             throw new IllegalArgumentException(what + ".y has " + yOutputs + " values per forecast but the model outputs "
                     + outputs + " (shape of " + what + ".y: " + Arrays.toString(split.y().shape()) + ")");
         }
+        // One series through the model: DL4J's own errors for the mismatches below are bare shape complaints.
+        INDArray pred = predict(model, split.x().get(NDArrayIndex.interval(0, 1)));
+        String yShape = Arrays.toString(split.y().shape());
+        if (pred.rank() == 3 && split.y().rank() == 2) {
+            throw new IllegalArgumentException("the model forecasts at every time step but " + what + ".y holds one "
+                    + "forecast per series (shape " + yShape + "); use sequence-to-sequence targets "
+                    + "(SeriesData.sequenceToSequence)");
+        }
+        if (pred.rank() == 2 && split.y().rank() == 3) {
+            throw new IllegalArgumentException("the model forecasts once per series but " + what + ".y holds a "
+                    + "forecast per time step (shape " + yShape + "); use SeriesData.nextValues targets");
+        }
+        if (pred.rank() == 3 && pred.size(1) != split.y().size(1)) {
+            throw new IllegalArgumentException(what + ".y has " + split.y().size(1) + " time steps but the model "
+                    + "outputs " + pred.size(1) + " for inputs of " + split.steps() + " steps; a model that shortens "
+                    + "the sequence needs targets downsampled to match (SeriesData.downsampleTargets)");
+        }
     }
 
     private static long outputSize(Model model) {
         if (model instanceof MultiLayerNetwork net) {
             return net.layerSize(net.getnLayers() - 1);
+        }
+        if (model instanceof ComputationGraph graph && graph.getNumOutputArrays() == 1
+                && graph.getOutputLayer(0).conf().getLayer()
+                instanceof org.deeplearning4j.nn.conf.layers.FeedForwardLayer ff) {
+            return ff.getNOut();
         }
         return -1;
     }

@@ -29,6 +29,31 @@ class TargetsTest {
     }
 
     @Test
+    void downsampleKeepsEveryStrideStepFromStart() {
+        // Y of the ramp with steps 4, ahead 3 is {{1,2,3},{2,3,4},{3,4,5},{4,5,6}}: Y[:, 1::2] keeps steps 1 and 3.
+        INDArray y = Targets.downsample(Targets.sequenceToSequence(ramp(), 4, 3), 1, 2);
+        assertArrayEquals(new long[] {1, 2, 3}, y.shape());
+        assertArrayEquals(new float[] {2, 3, 4, 4, 5, 6}, y.data().asFloat());
+    }
+
+    @Test
+    void booksStridedConvolutionTargets() {
+        // Y[:, 3::2] of 50 steps: steps 3, 5, ..., 49, one per output of Conv1D(kernel 4, stride 2, valid).
+        SeriesData d = SeriesData.sequenceToSequence(50, 10).downsampleTargets(3, 2);
+        assertArrayEquals(new long[] {2000, 24, 10}, d.valid().y().shape());
+        assertArrayEquals(new long[] {2000, 50, 1}, d.valid().x().shape());
+        // Output step i sees inputs 2i..2i+3; its target is the 10 values after input 2i+3: series[2i+4 .. 2i+13].
+        for (int i : new int[] {0, 11, 23}) {
+            for (int k = 0; k < 10; k++) {
+                assertEquals(d.series().getFloat(7000 + 5, 2 * i + 4 + k, 0), d.valid().y().getFloat(5, i, k), 0f);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> SeriesData.nextValue(50).downsampleTargets(3, 2));
+        assertThrows(IllegalArgumentException.class, () -> Targets.downsample(d.valid().y(), 24, 0));
+        assertThrows(IllegalArgumentException.class, () -> Targets.downsample(d.valid().y(), 24, 1));
+    }
+
+    @Test
     void inputsAndNextValues() {
         assertArrayEquals(new float[] {0, 1, 2, 3}, Targets.inputs(ramp(), 4).data().asFloat());
         assertArrayEquals(new float[] {4, 5, 6}, Targets.nextValues(ramp(), 4, 3).data().asFloat());

@@ -73,6 +73,56 @@ class TrainingTest {
     }
 
     @Test
+    void computationGraphsTrainPredictAndEvaluate() {
+        SeriesData seq = SeriesData.sequenceToSequence(50, 10);
+        var graph = Models.originalWavenet(50, 10, true);
+        Split valid = seq.valid().head(300);
+        History h = Training.fit(graph, seq.train().head(300), valid, 2, new FitOptions().out(null),
+                Metrics.LAST_TIME_STEP_MSE);
+        assertEquals(17130, h.params());
+        assertTrue(h.loss()[1] < h.loss()[0], "training loss should fall: " + h);
+        INDArray pred = Training.predict(graph, valid.x());
+        assertArrayEquals(new long[] {300, 50, 10}, pred.shape());
+        assertEquals(h.last("val_loss"), Training.evaluate(graph, valid), 1e-9);
+        assertEquals(Metrics.lastTimeStepMse(valid.y(), pred), h.last("val_last_time_step_mse"), 1e-9);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Training.fit(graph, SeriesData.nextValues(50, 10).train().head(50), valid, 1));
+        assertTrue(e.getMessage().contains("holds one forecast per series"), e.getMessage());
+    }
+
+    @Test
+    void sequenceLossIsReportedInKerasUnits() {
+        // Keras' loss is the mean over batch, steps and outputs: the same number as Metrics.mse of the predictions.
+        SeriesData seq = SeriesData.sequenceToSequence(50, 10);
+        Split valid = seq.valid().head(100);
+        for (org.deeplearning4j.nn.api.Model model : new org.deeplearning4j.nn.api.Model[] {
+                Models.sequenceToSequenceRnn(50, 10), Models.wavenet(50, 10), Models.originalWavenet(50, 10, true)}) {
+            INDArray x = Training.toNcw(valid.x());
+            INDArray y = Training.toNcw(valid.y());
+            double score = model instanceof MultiLayerNetwork net
+                    ? net.score(new org.nd4j.linalg.dataset.DataSet(x, y))
+                    : ((org.deeplearning4j.nn.graph.ComputationGraph) model).score(new org.nd4j.linalg.dataset.DataSet(x, y));
+            double mse = Metrics.mse(valid.y(), Training.predict(model, valid.x()));
+            // float32 score against a double-precision mean: equal to about 1e-6 relative.
+            assertEquals(mse, Training.kerasLoss(score, y), 1e-5 * mse);
+        }
+    }
+
+    @Test
+    void shortenedSequencesNeedDownsampledTargets() {
+        SeriesData seq = SeriesData.sequenceToSequence(50, 10);
+        MultiLayerNetwork model = Models.conv1dGru(50, 10);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Training.fit(model, seq.train().head(64), seq.valid().head(64), 1, new FitOptions().out(null)));
+        assertTrue(e.getMessage().contains("train.y has 50 time steps but the model outputs 24"), e.getMessage());
+        SeriesData conv = seq.downsampleTargets(3, 2);
+        History h = Training.fit(model, conv.train().head(64), conv.valid().head(64), 1, new FitOptions().out(null),
+                Metrics.LAST_TIME_STEP_MSE);
+        assertEquals(1, h.epochs());
+        assertArrayEquals(new long[] {64, 24, 10}, Training.predict(model, conv.valid().head(64).x()).shape());
+    }
+
+    @Test
     void nanInputsAreRejected() {
         INDArray x = train.x().dup();
         x.putScalar(0, 3, 0, Double.NaN);
