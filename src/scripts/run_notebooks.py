@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import csv
 import glob
+import html
 import inspect
 import os
 import re
@@ -279,6 +280,29 @@ def merge_results(results_dir, merged_path, fresh):
     return [header] + rows
 
 
+def short_number(value):
+    """4 significant digits for display; integers and '' stay as they are."""
+    if value == "" or value.lstrip("-").isdigit():
+        return value
+    try:
+        return f"{float(value):.4g}"
+    except ValueError:
+        return value
+
+
+def write_results_html(rows, path):
+    """The chapter-wide results table (every notebook's models) as a small standalone HTML page."""
+    esc = html.escape
+    head = "".join(f"<th>{esc(h)}</th>" for h in rows[0])
+    body = "\n".join("<tr>" + "".join(f"<td>{esc(str(v))}</td>" for v in r) + "</tr>" for r in rows[1:])
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>seqbook results</title>\n"
+                "<style>body{font-family:sans-serif}table{border-collapse:collapse}"
+                "td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}</style></head><body>\n"
+                "<h1>Chapter 15: this run vs the book</h1>\n"
+                f"<table><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>\n</body></html>\n")
+
+
 def print_table(rows, right=()):
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
     for n, r in enumerate(rows):
@@ -386,7 +410,11 @@ def main():
         log("")
         log(f"results ({merged_path}):")
         numeric = {i for i in range(len(merged[0])) if looks_numeric([r[i] for r in merged[1:] if i < len(r)])}
-        print_table([r + [""] * (len(merged[0]) - len(r)) for r in merged], right=numeric)
+        shown = [merged[0]] + [[short_number(v) if i in numeric else v for i, v in enumerate(r)] for r in merged[1:]]
+        print_table([r + [""] * (len(merged[0]) - len(r)) for r in shown], right=numeric)
+        html_path = os.path.join(out_dir, "results.html")
+        write_results_html(shown, html_path)
+        log(f"chapter summary: {merged_path} and {html_path}")
     else:
         log(f"no results in {results_dir}")
     log("")
