@@ -46,6 +46,12 @@ public class Dl4jBench {
         m.put("linear_10", new Spec("next10", () -> Models.linear(50, 10), null));
         m.put("deep_rnn_dense_10", new Spec("next10", () -> Models.deepRnnDenseOutput(50, 10), null));
         m.put("seq2seq_rnn", new Spec("seq2seq", () -> Models.sequenceToSequenceRnn(50, 10), Metrics.LAST_TIME_STEP_MSE));
+        m.put("batchnorm_rnn", new Spec("seq2seq", () -> Models.deepRnnWithBatchNorm(50, 10), Metrics.LAST_TIME_STEP_MSE));
+        m.put("layernorm_rnn", new Spec("seq2seq", () -> Models.layerNormRnn(50, 10), Metrics.LAST_TIME_STEP_MSE));
+        m.put("lstm", new Spec("seq2seq", () -> Models.lstm(50, 10), Metrics.LAST_TIME_STEP_MSE));
+        m.put("gru", new Spec("seq2seq", () -> Models.gru(50, 10), Metrics.LAST_TIME_STEP_MSE));
+        m.put("conv1d_gru", new Spec("seq2seq_conv", () -> Models.conv1dGru(50, 10), Metrics.LAST_TIME_STEP_MSE));
+        m.put("wavenet", new Spec("seq2seq", () -> Models.wavenet(50, 10), Metrics.LAST_TIME_STEP_MSE));
         return m;
     }
 
@@ -54,6 +60,7 @@ public class Dl4jBench {
             case "next1" -> SeriesData.nextValue(50);
             case "next10" -> SeriesData.nextValues(50, 10);
             case "seq2seq" -> SeriesData.sequenceToSequence(50, 10);
+            case "seq2seq_conv" -> SeriesData.sequenceToSequence(50, 10).downsampleTargets(3, 2);
             default -> throw new IllegalArgumentException("unknown dataset " + kind);
         };
     }
@@ -74,7 +81,7 @@ public class Dl4jBench {
 
     static void export(Path dir) throws IOException {
         Files.createDirectories(dir);
-        for (String kind : List.of("next1", "next10", "seq2seq")) {
+        for (String kind : List.of("next1", "next10", "seq2seq", "seq2seq_conv")) {
             SeriesData d = dataset(kind);
             for (Split s : List.of(d.train(), d.valid())) {
                 write(dir.resolve(kind + "_" + s.name() + "_x.f32"), s.x());

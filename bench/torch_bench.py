@@ -72,6 +72,77 @@ class Recurrent(nn.Module):
         return self.head(x) if self.head is not None else x
 
 
+class LayerNormRNN(nn.Module):
+    """The book's RNN(LNSimpleRNNCell(20)) twice: a linear recurrent step, LayerNorm (eps 1e-3), tanh; an explicit
+    Python loop over the steps, as the book's cell is run by keras.layers.RNN."""
+
+    def __init__(self, units=20, out=10):
+        super().__init__()
+        self.cells = nn.ModuleList()
+        n_in = 1
+        for _ in range(2):
+            cell = nn.ModuleDict({"x": nn.Linear(n_in, units), "h": nn.Linear(units, units, bias=False),
+                                  "norm": nn.LayerNorm(units, eps=1e-3)})
+            nn.init.xavier_uniform_(cell["x"].weight)
+            nn.init.zeros_(cell["x"].bias)
+            nn.init.orthogonal_(cell["h"].weight)
+            self.cells.append(cell)
+            n_in = units
+        self.head = nn.Linear(units, out)
+        keras_init(self.head)
+
+    def forward(self, x):
+        for cell in self.cells:
+            h = x.new_zeros(x.shape[0], cell["h"].in_features)
+            xs = cell["x"](x)  # input projection for all steps at once
+            outs = []
+            for t in range(x.shape[1]):
+                h = torch.tanh(cell["norm"](xs[:, t] + cell["h"](h)))
+                outs.append(h)
+            x = torch.stack(outs, 1)
+        return self.head(x)
+
+
+class ConvGRU(nn.Module):
+    """Conv1D(20, 4, strides=2, valid) then GRU(20) x2 then a dense layer at every step."""
+
+    def __init__(self, out=10):
+        super().__init__()
+        self.conv = nn.Conv1d(1, 20, 4, stride=2)
+        keras_init(self.conv)
+        self.rnn = Recurrent(nn.GRU, [20, 20], out, seq2seq=True)
+        # the recurrent stack reads 20 channels, not 1
+        self.rnn.layers[0] = nn.GRU(20, 20, batch_first=True)
+        keras_init(self.rnn.layers[0])
+
+    def forward(self, x):
+        z = self.conv(x.transpose(1, 2)).transpose(1, 2)
+        return self.rnn(z)
+
+
+class WaveNet(nn.Module):
+    """Causal Conv1D(20, 2, relu) with dilations (1, 2, 4, 8) x 2, then Conv1D(10, 1)."""
+
+    def __init__(self, out=10):
+        super().__init__()
+        self.convs = nn.ModuleList()
+        self.rates = [1, 2, 4, 8] * 2
+        n_in = 1
+        for rate in self.rates:
+            conv = nn.Conv1d(n_in, 20, 2, dilation=rate)
+            keras_init(conv)
+            self.convs.append(conv)
+            n_in = 20
+        self.head = nn.Conv1d(20, out, 1)
+        keras_init(self.head)
+
+    def forward(self, x):
+        z = x.transpose(1, 2)
+        for conv, rate in zip(self.convs, self.rates):
+            z = torch.relu(conv(nn.functional.pad(z, (rate, 0))))  # causal: pad the past only
+        return self.head(z).transpose(1, 2)
+
+
 class Linear(nn.Module):
     def __init__(self, steps, out):
         super().__init__()
@@ -92,6 +163,9 @@ MODELS = {
     "seq2seq_rnn": ("seq2seq", lambda: Recurrent(nn.RNN, [20, 20], 10, seq2seq=True), "val_last_time_step_mse"),
     "lstm": ("seq2seq", lambda: Recurrent(nn.LSTM, [20, 20], 10, seq2seq=True), "val_last_time_step_mse"),
     "gru": ("seq2seq", lambda: Recurrent(nn.GRU, [20, 20], 10, seq2seq=True), "val_last_time_step_mse"),
+    "layernorm_rnn": ("seq2seq", lambda: LayerNormRNN(), "val_last_time_step_mse"),
+    "conv1d_gru": ("seq2seq_conv", lambda: ConvGRU(), "val_last_time_step_mse"),
+    "wavenet": ("seq2seq", lambda: WaveNet(), "val_last_time_step_mse"),
 }
 
 

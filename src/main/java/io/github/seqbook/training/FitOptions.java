@@ -6,13 +6,16 @@ import io.github.seqbook.Require;
 
 /**
  * Options of {@link Training#fit}: batch size (Keras' 32 by default), the shuffling seed, a model name for
- * tables, and where progress lines go ({@code System.out} by default; {@code null} for silence).
+ * tables, where progress lines go ({@code System.out} by default; {@code null} for silence), and gradient
+ * clipping by norm or by value.
  */
 public final class FitOptions {
     private int batchSize = Training.BATCH_SIZE;
     private long seed = 42;
     private String name;
     private PrintStream out = System.out;
+    private double clipNorm = Double.NaN;
+    private double clipValue = Double.NaN;
 
     /** Options with Keras' defaults. */
     public FitOptions() {
@@ -40,6 +43,31 @@ public final class FitOptions {
     public FitOptions out(PrintStream out) {
         this.out = out;
         return this;
+    }
+
+    /**
+     * Clips each gradient tensor to an L2 norm of at most {@code threshold} (Keras' {@code clipnorm}), a remedy for
+     * exploding gradients. Applied to the model's layers when {@link Training#fit} starts.
+     */
+    public FitOptions clipNorm(double threshold) {
+        this.clipNorm = io.github.seqbook.Require.positive("clipNorm", threshold);
+        return this;
+    }
+
+    /** Clips every gradient value to {@code [-threshold, threshold]} (Keras' {@code clipvalue}). */
+    public FitOptions clipValue(double threshold) {
+        this.clipValue = io.github.seqbook.Require.positive("clipValue", threshold);
+        return this;
+    }
+
+    /** The gradient-norm clipping threshold, or NaN for none. */
+    public double clipNorm() {
+        return clipNorm;
+    }
+
+    /** The gradient-value clipping threshold, or NaN for none. */
+    public double clipValue() {
+        return clipValue;
     }
 
     /** The minibatch size. */

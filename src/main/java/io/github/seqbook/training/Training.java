@@ -9,6 +9,8 @@ import java.util.Random;
 import io.github.seqbook.Require;
 import io.github.seqbook.data.Split;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -61,6 +63,10 @@ public final class Training {
         Require.notNull("options", options);
         checkCompatible(model, train, "train");
         checkCompatible(model, valid, "valid");
+        if (!Double.isNaN(options.clipNorm()) && !Double.isNaN(options.clipValue())) {
+            throw new IllegalArgumentException("options: choose clipNorm or clipValue, not both");
+        }
+        applyClipping(model, options);
         String name = options.name() != null ? options.name() : describe(model);
         History history = History.empty(name, model.numParams(), Arrays.stream(metrics).map(Metric::name)
                 .toArray(String[]::new));
@@ -132,6 +138,33 @@ public final class Training {
      */
     static double kerasLoss(double score, INDArray ncwTargets) {
         return ncwTargets.rank() == 3 ? score / ncwTargets.size(2) : score;
+    }
+
+    /** Sets the layers' gradient normalization from the options (DL4J reads it at every update). */
+    static void applyClipping(Model model, FitOptions options) {
+        GradientNormalization mode;
+        double threshold;
+        if (!Double.isNaN(options.clipNorm())) {
+            mode = GradientNormalization.ClipL2PerParamType;
+            threshold = options.clipNorm();
+        } else if (!Double.isNaN(options.clipValue())) {
+            mode = GradientNormalization.ClipElementWiseAbsoluteValue;
+            threshold = options.clipValue();
+        } else {
+            return;
+        }
+        org.deeplearning4j.nn.api.Layer[] layers = model instanceof MultiLayerNetwork net ? net.getLayers()
+                : ((ComputationGraph) model).getLayers();
+        for (var layer : layers) {
+            var conf = layer.conf().getLayer();
+            if (conf instanceof org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer w) {
+                conf = w.getUnderlying();
+            }
+            if (conf instanceof BaseLayer base) {
+                base.setGradientNormalization(mode);
+                base.setGradientNormalizationThreshold(threshold);
+            }
+        }
     }
 
     /** Mean squared error of the model's predictions on a split. */
@@ -279,9 +312,9 @@ public final class Training {
     private static TrainingDivergedException diverged(String name, int epoch, int batch, String what) {
         return new TrainingDivergedException(String.format(
                 "Training of %s diverged at epoch %d, batch %d: %s. Remedies the chapter names: a lower learning "
-                        + "rate, gradient clipping (FitOptions cannot change a built model: rebuild it with "
-                        + "GradientNormalization.ClipL2PerLayer or ClipElementWiseAbsoluteValue), or a saturating "
-                        + "activation such as tanh. The model's weights are no longer usable: build it again.",
+                        + "rate, gradient clipping (new FitOptions().clipNorm(1.0) or .clipValue(0.5)), or a "
+                        + "saturating activation such as tanh. The model's weights are no longer usable: build it "
+                        + "again.",
                 name, epoch, batch, what));
     }
 }

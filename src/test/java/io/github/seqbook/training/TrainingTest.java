@@ -142,6 +142,29 @@ class TrainingTest {
     }
 
     @Test
+    void gradientClippingIsAppliedToEveryLayer() {
+        MultiLayerNetwork model = Models.deepRnnDenseOutput(50, 1);
+        Training.fit(model, train.head(64), data.valid().head(32), 1, new FitOptions().out(null).clipNorm(1.0));
+        for (var layer : model.getLayers()) {
+            var conf = layer.conf().getLayer();
+            if (conf instanceof org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer w) {
+                conf = w.getUnderlying();
+            }
+            var base = (org.deeplearning4j.nn.conf.layers.BaseLayer) conf;
+            assertEquals(org.deeplearning4j.nn.conf.GradientNormalization.ClipL2PerParamType, base.getGradientNormalization());
+            assertEquals(1.0, base.getGradientNormalizationThreshold(), 0.0);
+        }
+        // Clipping every gradient value to 1e-12 freezes the model: Adam's update then is ~1e-12 / (1e-12 + 1e-7).
+        MultiLayerNetwork frozen = Models.linear(50, 1);
+        INDArray before = frozen.params().dup();
+        Training.fit(frozen, train.head(64), data.valid().head(32), 1, new FitOptions().out(null).clipValue(1e-12));
+        assertTrue(frozen.params().sub(before).amaxNumber().doubleValue() < 1e-5);
+        var e = assertThrows(IllegalArgumentException.class, () -> Training.fit(Models.linear(50, 1), train.head(64),
+                data.valid(), 1, new FitOptions().clipNorm(1).clipValue(1)));
+        assertTrue(e.getMessage().contains("clipNorm or clipValue"));
+    }
+
+    @Test
     void predictKeepsBatchOrderAcrossInferenceBatches() {
         MultiLayerNetwork model = Models.linear(50, 1);
         INDArray x = data.train().head(2500).x();
