@@ -131,6 +131,19 @@ class KerasLstmTest {
     }
 
     @Test
+    void floatModelLayerMatchesReferenceWithin1e5() {
+        MultiLayerNetwork net = io.github.seqbook.models.Models.lstm(50, 10);
+        var p = net.getLayer(0);
+        Nd4j.getRandom().setSeed(5);
+        p.getParam("b").addi(Nd4j.rand(DataType.FLOAT, 80).subi(0.5));
+        INDArray x = LayerTesting.ncwInput(4, 1, 50, 3).castTo(DataType.FLOAT);
+        double[][][] expected = reference(LayerTesting.toBatchStepFeature(x), p.getParam("W").toDoubleMatrix(),
+                p.getParam("RW").toDoubleMatrix(), p.getParam("b").toDoubleVector());
+        double diff = maxAbsDiff(expected, LayerTesting.layerOutput(net, 0, x));
+        assertTrue(diff < 1e-5, "max diff " + diff);
+    }
+
+    @Test
     void nwcGivesTheSameSequenceAsNcw() {
         MultiLayerNetwork ncw = smallNet(RNNFormat.NCW);
         MultiLayerNetwork nwc = smallNet(RNNFormat.NWC);
