@@ -46,6 +46,8 @@ public class Dl4jBench {
         m.put("linear_10", new Spec("next10", () -> Models.linear(50, 10), null));
         m.put("deep_rnn_dense_10", new Spec("next10", () -> Models.deepRnnDenseOutput(50, 10), null));
         m.put("seq2seq_rnn", new Spec("seq2seq", () -> Models.sequenceToSequenceRnn(50, 10), Metrics.LAST_TIME_STEP_MSE));
+        m.put("lstm", new Spec("seq2seq", () -> Models.lstm(50, 10), Metrics.LAST_TIME_STEP_MSE));
+        m.put("gru", new Spec("seq2seq", () -> Models.gru(50, 10), Metrics.LAST_TIME_STEP_MSE));
         return m;
     }
 
