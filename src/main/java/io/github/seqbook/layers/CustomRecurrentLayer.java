@@ -19,8 +19,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Configuration shared by this package's recurrent layers ({@link Gru}, {@link LayerNormSimpleRnn},
- * {@link RecurrentLoop}): a DL4J recurrent layer whose parameters are listed as {@link ParamSpec}s (Keras' shapes
+ * Configuration shared by this package's recurrent layers ({@link KerasSimpleRnn}, {@link KerasLstm}, {@link Gru},
+ * {@link LayerNormSimpleRnn}, {@link RecurrentLoop}): a DL4J recurrent layer whose parameters are listed as {@link ParamSpec}s (Keras' shapes
  * and initialisation) and whose implementation keeps its work arrays time-major (see {@code TimeMajorRnnImpl}).
  * Like DL4J's own layers they read and write {@code [batch, features, steps]} (NCW, the default) or
  * {@code [batch, steps, features]} (NWC) and return the whole sequence. Masks are not supported.
