@@ -19,8 +19,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Configuration shared by this package's recurrent layers ({@link Gru}, {@link LayerNormSimpleRnn},
- * {@link RecurrentLoop}): a DL4J recurrent layer whose parameters are listed as {@link ParamSpec}s (Keras' shapes
+ * Configuration shared by this package's recurrent layers ({@link KerasSimpleRnn}, {@link KerasLstm}, {@link Gru},
+ * {@link LayerNormSimpleRnn}, {@link RecurrentLoop}): a DL4J recurrent layer whose parameters are listed as {@link ParamSpec}s (Keras' shapes
  * and initialisation) and whose implementation keeps its work arrays time-major (see {@code TimeMajorRnnImpl}).
  * Like DL4J's own layers they read and write {@code [batch, features, steps]} (NCW, the default) or
  * {@code [batch, steps, features]} (NWC) and return the whole sequence. Masks are not supported.
@@ -42,6 +42,22 @@ public abstract class CustomRecurrentLayer extends BaseRecurrentLayer {
 
     /** The implementation object for a network (package-private: only this package's layers exist). */
     abstract TimeMajorRnnImpl<?> createImpl(NeuralNetConfiguration conf, DataType dataType);
+
+    /**
+     * How the random draws of a kernel's initializer fill parameter {@code spec}: {@code 'c'}, row by row (the
+     * default), or {@code 'f'}, column by column. A layer standing in for one of DL4J's own ({@code 'f'}-order)
+     * layers returns {@code 'f'} so that the same seed gives it the same starting weights.
+     */
+    char drawOrder(ParamSpec spec) {
+        return 'c';
+    }
+
+    /**
+     * Adjusts freshly initialised parameters ({@code params}: c-order views by key), e.g. a bias that is not
+     * uniform; called after every spec is initialised, never for loaded parameters. Does nothing by default.
+     */
+    void finishInitialisation(Map<String, INDArray> params) {
+    }
 
     @Override
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,

@@ -9,7 +9,9 @@ import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.weights.IWeightInit;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -75,6 +77,9 @@ final class SpecParamInitializer implements ParamInitializer {
                 initialise(layer, spec, views.get(spec.key()));
             }
         }
+        if (initializeParams) {
+            layer.finishInitialisation(views);
+        }
         return Collections.synchronizedMap(views);
     }
 
@@ -105,14 +110,31 @@ final class SpecParamInitializer implements ParamInitializer {
     private static void initialise(CustomRecurrentLayer layer, ParamSpec spec, INDArray view) {
         long[] shape = spec.shape();
         switch (spec.kind()) {
-            case KERNEL -> kernelInit(layer.getWeightInitFn(), spec).init(fanIn(shape), fanOut(shape), shape, 'c', view);
+            case KERNEL -> draw(kernelInit(layer.getWeightInitFn(), spec), spec, layer.drawOrder(spec), view);
             case RECURRENT_KERNEL -> {
                 IWeightInit init = layer.getWeightInitFnRecurrent() != null ? layer.getWeightInitFnRecurrent()
                         : layer.getWeightInitFn();
-                kernelInit(init, spec).init(fanIn(shape), fanOut(shape), shape, 'c', view);
+                draw(kernelInit(init, spec), spec, layer.drawOrder(spec), view);
             }
             case BIAS -> view.assign(layer.getBiasInit());
             case GAIN -> view.assign(1.0);
+        }
+    }
+
+    /**
+     * Fills the c-order {@code view} from {@code init}, whose draws (DL4J's built-in initialisers fill their array's
+     * buffer in sequence) land row by row for {@code order = 'c'} and column by column for {@code 'f'}, as in
+     * DL4J's own {@code 'f'}-order layers.
+     */
+    private static void draw(IWeightInit init, ParamSpec spec, char order, INDArray view) {
+        long[] shape = spec.shape();
+        if (order == 'c') {
+            init.init(fanIn(shape), fanOut(shape), shape, 'c', view);
+            return;
+        }
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            INDArray flat = Nd4j.create(view.dataType(), spec.length());
+            view.assign(init.init(fanIn(shape), fanOut(shape), shape, order, flat));
         }
     }
 

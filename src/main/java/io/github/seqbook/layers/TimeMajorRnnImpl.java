@@ -1,6 +1,7 @@
 package io.github.seqbook.layers;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Recorded forward passes fill {@link #h} from {@link #x} ({@code h.step(0)} is the initial state,
  * {@code h.step(t + 1)} the output of step {@code t}); recorded backward passes turn {@link #dh} (dL/d output per
- * step) into parameter gradients and {@link #dx}.
+ * step) into parameter gradients and {@link #dx}. A layer whose steps carry more than {@code h} (the LSTM's cell
+ * state) lists them in {@link #extraStateKeys()}; they are set, stored and restored like {@code h}.
  *
  * @param <C> the layer configuration
  */
@@ -89,6 +91,22 @@ abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends BaseRecu
     protected abstract void recordBackward(OpTape tape, Map<String, INDArray> params, Map<String, INDArray> grads,
                                            int steps);
 
+    /**
+     * State-map keys of the states a step carries to the next besides {@link #h} (the LSTM's cell state). None by
+     * default.
+     */
+    protected List<String> extraStateKeys() {
+        return List.of();
+    }
+
+    /**
+     * The work array of extra state {@code key}, {@code [steps + 1, batch, units]} with the initial state at step 0
+     * (zeros unless a stored state is given), allocated by {@link #allocateForward}.
+     */
+    protected StepArray extraState(String key) {
+        throw new IllegalArgumentException("no state " + key);
+    }
+
     /** Number of units (size of the state and of each output step). */
     protected final int units() {
         return Math.toIntExact(layerConf().getNOut());
@@ -117,14 +135,14 @@ abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends BaseRecu
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        return run(null, training, workspaceMgr);
+        return run(Map.of(), training, workspaceMgr);
     }
 
     @Override
     public INDArray rnnTimeStep(INDArray input, LayerWorkspaceMgr workspaceMgr) {
         setInput(input, workspaceMgr);
-        INDArray out = run(stateMap.get(STATE_KEY), false, workspaceMgr);
-        stateMap.put(STATE_KEY, lastState());
+        INDArray out = run(stateMap, false, workspaceMgr);
+        stateMap.putAll(lastStates());
         return out;
     }
 
@@ -132,9 +150,9 @@ abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends BaseRecu
     public INDArray rnnActivateUsingStoredState(INDArray input, boolean training, boolean storeLastForTBPTT,
                                                 LayerWorkspaceMgr workspaceMgr) {
         setInput(input, workspaceMgr);
-        INDArray out = run(tBpttStateMap.get(STATE_KEY), training, workspaceMgr);
+        INDArray out = run(tBpttStateMap, training, workspaceMgr);
         if (storeLastForTBPTT) {
-            tBpttStateMap.put(STATE_KEY, lastState());
+            tBpttStateMap.putAll(lastStates());
         }
         return out;
     }
@@ -154,7 +172,7 @@ abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends BaseRecu
         assertInputSet(true);
         if (forwardInput == null || forwardInput != input) {
             // No kept forward pass for this input: compute it, from the same initial state.
-            run(h != null && h.step(0).size(0) == input.size(0) ? h.step(0).dup() : null, true, workspaceMgr);
+            run(h != null && h.step(0).size(0) == input.size(0) ? initialStates() : Map.of(), true, workspaceMgr);
         }
         if (backwardTape == null) {
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
@@ -187,8 +205,11 @@ abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends BaseRecu
         return new Pair<>(gradient, backpropDropOutIfPresent(epsOut));
     }
 
-    /** Runs the forward pass from initial state {@code h0} (zeros when null) and returns the output sequence. */
-    private INDArray run(INDArray h0, boolean training, LayerWorkspaceMgr workspaceMgr) {
+    /**
+     * Runs the forward pass from the initial states in {@code initial} (by state key; zeros for a missing key) and
+     * returns the output sequence.
+     */
+    private INDArray run(Map<String, INDArray> initial, boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         if (maskArray != null) {
             throw new UnsupportedOperationException(getClass().getSimpleName() + " does not support masks");
@@ -203,16 +224,22 @@ abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends BaseRecu
         }
         int n = Math.toIntExact(in.size(0));
         int t = Math.toIntExact(in.size(getDataFormat() == RNNFormat.NCW ? 2 : 1));
-        if (h0 != null && (h0.rank() != 2 || h0.size(0) != n || h0.size(1) != units())) {
-            throw new IllegalStateException("Stored state has shape " + Arrays.toString(h0.shape()) + " but the batch needs ["
-                    + n + ", " + units() + "]: call rnnClearPreviousState() when the batch size changes");
+        for (String key : stateKeys()) {
+            INDArray s0 = initial.get(key);
+            if (s0 != null && (s0.rank() != 2 || s0.size(0) != n || s0.size(1) != units())) {
+                throw new IllegalStateException("Stored state " + key + " has shape " + Arrays.toString(s0.shape())
+                        + " but the batch needs [" + n + ", " + units() + "]: call rnnClearPreviousState() when the batch size changes");
+            }
         }
         ensureShape(n, t);
         x.all().assign(toTimeMajor(in));
-        if (h0 == null) {
-            h.step(0).assign(0);
-        } else {
-            h.step(0).assign(h0);
+        for (String key : stateKeys()) {
+            INDArray s0 = initial.get(key);
+            if (s0 == null) {
+                state(key).step(0).assign(0);
+            } else {
+                state(key).step(0).assign(s0);
+            }
         }
         for (ParamSpec spec : specs) {
             paramCopies.get(spec.key()).assign(getParamWithNoise(spec.key(), training, workspaceMgr));
@@ -254,11 +281,36 @@ abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends BaseRecu
         }
     }
 
-    /** A detached copy of the last state, for the state maps. */
-    private INDArray lastState() {
+    /** {@link #STATE_KEY}, then {@link #extraStateKeys()}. */
+    private List<String> stateKeys() {
+        List<String> keys = new java.util.ArrayList<>();
+        keys.add(STATE_KEY);
+        keys.addAll(extraStateKeys());
+        return keys;
+    }
+
+    private StepArray state(String key) {
+        return STATE_KEY.equals(key) ? h : extraState(key);
+    }
+
+    /** Detached copies of every state after the last step, for the state maps. */
+    private Map<String, INDArray> lastStates() {
+        return copyStates(steps);
+    }
+
+    /** Detached copies of the initial states of the current forward pass. */
+    private Map<String, INDArray> initialStates() {
+        return copyStates(0);
+    }
+
+    private Map<String, INDArray> copyStates(int step) {
+        Map<String, INDArray> out = new HashMap<>();
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return h.step(steps).dup();
+            for (String key : stateKeys()) {
+                out.put(key, state(key).step(step).dup());
+            }
         }
+        return out;
     }
 
     private long[] outputShape() {

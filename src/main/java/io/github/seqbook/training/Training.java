@@ -8,6 +8,7 @@ import java.util.Random;
 
 import io.github.seqbook.Require;
 import io.github.seqbook.data.Split;
+import io.github.seqbook.layers.Gru;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -239,6 +240,9 @@ public final class Training {
                     layer = w.getUnderlying();
                 }
                 String type = layer.getClass().getSimpleName();
+                if (type.startsWith("Keras") && layer.getClass().getPackageName().equals(Gru.class.getPackageName())) {
+                    type = type.substring("Keras".length()); // KerasSimpleRnn is the book's SimpleRNN: keep titles short
+                }
                 // "OutputLayer" -> "Output": titles must fit a 400-pixel chart.
                 sb.append(sb.length() == 0 ? "" : " > ").append(type.endsWith("Layer") && type.length() > 5
                         ? type.substring(0, type.length() - 5) : type);

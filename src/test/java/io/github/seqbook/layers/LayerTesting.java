@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -45,6 +46,35 @@ final class LayerTesting {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         return net;
+    }
+
+    /**
+     * A double-precision network: the given layers (the last one typically a recurrent layer in DL4J's
+     * {@code LastTimeStep}), then a dense output of {@code outputs} values trained with MSE (NoOp updater).
+     */
+    static MultiLayerNetwork denseOutputNet(int inputs, int steps, int outputs, Layer... layers) {
+        Layer[] all = java.util.Arrays.copyOf(layers, layers.length + 1);
+        all[layers.length] = new OutputLayer.Builder(LossFunction.MSE).nOut(outputs).activation(Activation.IDENTITY).build();
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(12345)
+                .dataType(DataType.DOUBLE)
+                .updater(new NoOp())
+                .list(all)
+                .setInputType(InputType.recurrent(inputs, steps, RNNFormat.NCW))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    /** The gradient of the loss for input {@code x} and labels {@code y}, per variable ("0_W", ...), as copies. */
+    static java.util.Map<String, INDArray> gradients(MultiLayerNetwork net, INDArray x, INDArray y) {
+        net.setInput(x);
+        net.setLabels(y);
+        net.computeGradientAndScore();
+        java.util.Map<String, INDArray> out = new java.util.LinkedHashMap<>();
+        net.gradient().gradientForVariable().forEach((k, v) -> out.put(k, v.dup()));
+        return out;
     }
 
     /** Replaces every parameter by a uniform draw in [-scale, scale], so that biases and gains are not trivial. */

@@ -13,12 +13,18 @@ import io.github.seqbook.data.SeriesData;
 import io.github.seqbook.data.Split;
 import io.github.seqbook.training.FitOptions;
 import io.github.seqbook.training.Training;
+import io.github.seqbook.layers.KerasGlorotUniform;
+import io.github.seqbook.layers.OrthogonalInit;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -88,6 +94,25 @@ class LongSequenceModelsTest {
         INDArray b = net.getLayer(0).getParam("b");
         assertEquals(20.0, b.sumNumber().doubleValue(), 1e-6, "forget-gate biases 1, all others 0");
         assertEquals(20, b.eq(1.0).castTo(DataType.INT).sumNumber().intValue());
+    }
+
+    @Test
+    void lstmComputesWhatItComputedOnDl4jLstm() {
+        // Models.lstm was built on DL4J's LSTM (gates g, f, o, i) before KerasLstm: same seed, same function.
+        Layer[] dl4j = new Layer[3];
+        for (int i = 0; i < 2; i++) {
+            dl4j[i] = new LSTM.Builder().nOut(20).activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID)
+                    .forgetGateBiasInit(1.0).weightInit(new KerasGlorotUniform()).weightInitRecurrent(new OrthogonalInit())
+                    .dataFormat(RNNFormat.NCW).build();
+        }
+        dl4j[2] = Models.timeDistributedDense(10);
+        MultiLayerNetwork theirs = Models.build(Models.KERAS_ADAM_LR, 50, Models.BOOK_SEED, dl4j, false);
+        MultiLayerNetwork ours = Models.lstm(50, 10);
+        assertEquals(theirs.getLayer(2).params(), ours.getLayer(2).params());
+        INDArray x = Training.toNcw(data.valid().head(20).x());
+        INDArray a = ours.output(x);
+        INDArray b = theirs.output(x);
+        assertTrue(a.equalsWithEps(b, 1e-6), "max diff " + a.sub(b).amaxNumber());
     }
 
     @Test

@@ -5,9 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.seqbook.layers.OrthogonalInit;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
+import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -49,6 +56,28 @@ class ModelsTest {
         double limit = Math.sqrt(6.0 / (50 + 1));
         assertTrue(w.amaxNumber().doubleValue() <= limit);
         assertTrue(w.amaxNumber().doubleValue() > limit / 2, "weights should spread over the Glorot range");
+    }
+
+    /** DL4J's own SimpleRnn, as simpleRnnLayer built it before KerasSimpleRnn. */
+    private static SimpleRnn dl4jSimpleRnn(int units) {
+        return new SimpleRnn.Builder().nOut(units).activation(Activation.TANH).weightInit(WeightInit.XAVIER_UNIFORM)
+                .weightInitRecurrent(new OrthogonalInit()).dataFormat(RNNFormat.NCW).build();
+    }
+
+    @Test
+    void deepRnnStartsFromTheWeightsDl4jSimpleRnnHad() {
+        // The book-quality results were obtained with DL4J's SimpleRnn and these seeds: same seed, same network.
+        MultiLayerNetwork ours = Models.deepRnnDenseOutput(50, 1);
+        MultiLayerNetwork theirs = Models.build(Models.KERAS_ADAM_LR, 50, Models.BOOK_SEED, new Layer[] {
+                dl4jSimpleRnn(20), new LastTimeStep(dl4jSimpleRnn(20)), Models.denseOutput(1)}, false);
+        for (int i = 0; i < 3; i++) {
+            for (String key : ours.getLayer(i).paramTable().keySet()) {
+                INDArray a = ours.getLayer(i).getParam(key);
+                assertEquals(theirs.getLayer(i).getParam(key).reshape(a.shape()), a, i + "_" + key);
+            }
+        }
+        INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 8, 1, 50);
+        assertTrue(ours.output(x).equalsWithEps(theirs.output(x), 1e-6));
     }
 
     @Test

@@ -56,6 +56,13 @@ class TrainingTest {
     }
 
     @Test
+    void modelDescriptionsNameTheBooksLayers() {
+        assertEquals("SimpleRnn(20) > SimpleRnn(20) > Output(1), 1281 params",
+                Training.describe(Models.deepRnnDenseOutput(50, 1)));
+        assertEquals("Lstm(20) > Lstm(20) > RnnOutput(10), 5250 params", Training.describe(Models.lstm(50, 10)));
+    }
+
+    @Test
     void sameSeedSameLossHistory() {
         FitOptions quiet = new FitOptions().out(null);
         History a = Training.fit(Models.deepRnnDenseOutput(50, 1), train.head(200), data.valid().head(100), 2, quiet);

@@ -1,0 +1,78 @@
+package io.github.seqbook.layers;
+
+import java.util.List;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Keras' {@code SimpleRNN} (TensorFlow 2 defaults) as a fast DL4J layer returning the whole sequence: with
+ * {@code x} the input of a step and {@code h} the previous state, {@code h' = tanh(x·W + h·RW + b)}, which is also
+ * the step's output. It computes the same function as DL4J's {@code SimpleRnn} with tanh, on the same parameter
+ * keys: {@code W} = kernel {@code [nIn, units]}, {@code RW} = recurrent_kernel {@code [units, units]},
+ * {@code b} = bias {@code [units]}; {@code SimpleRNN(20)} on one input has 20 + 400 + 20 = 440.
+ *
+ * <p>Why it exists: at the chapter's sizes DL4J's {@code SimpleRnn} spends its time in per-op overhead (and
+ * recomputes the forward pass in backprop); this layer runs on recorded op tapes ({@link OpTape}), computes the
+ * input products for all steps in one matrix product and only the recurrence per step.
+ *
+ * <p>Initialisation as Keras (and as the chapter configured DL4J's layer): Glorot-uniform kernel (the builder's
+ * {@code weightInit}, {@code XAVIER_UNIFORM} by default), orthogonal recurrent kernel, zero bias. The kernel's
+ * random draws are laid out column by column as in DL4J's {@code SimpleRnn}, so a network seed gives this layer
+ * the starting weights it gave DL4J's. Input dropout ({@code setIDropout}) and weight noise (e.g.
+ * {@link RecurrentDropConnect} on {@code RW}) apply as in DL4J's layers. To keep only the last step, wrap it in
+ * DL4J's {@code LastTimeStep}. Only tanh is supported; masks are not.
+ */
+public final class KerasSimpleRnn extends CustomRecurrentLayer {
+    private static final long serialVersionUID = 1L;
+    /** Key of the kernel, {@code [nIn, units]}. */
+    public static final String KERNEL = "W";
+    /** Key of the recurrent kernel, {@code [units, units]}. */
+    public static final String RECURRENT_KERNEL = RecurrentDropConnect.RECURRENT_WEIGHTS;
+    /** Key of the bias, {@code [units]}. */
+    public static final String BIAS = "b";
+
+    private KerasSimpleRnn() {
+    }
+
+    private KerasSimpleRnn(Builder builder) {
+        super(builder);
+    }
+
+    @Override
+    public List<ParamSpec> paramSpecs() {
+        long units = getNOut();
+        return List.of(
+                new ParamSpec(KERNEL, new long[] {getNIn(), units}, ParamSpec.Kind.KERNEL),
+                new ParamSpec(RECURRENT_KERNEL, new long[] {units, units}, ParamSpec.Kind.RECURRENT_KERNEL),
+                new ParamSpec(BIAS, new long[] {units}, ParamSpec.Kind.BIAS));
+    }
+
+    @Override
+    char drawOrder(ParamSpec spec) {
+        return 'f'; // DL4J's SimpleRnn initialises its 'f'-order kernels: same seed, same weights
+    }
+
+    @Override
+    TimeMajorRnnImpl<?> createImpl(NeuralNetConfiguration conf, DataType dataType) {
+        return new KerasSimpleRnnImpl(conf, dataType);
+    }
+
+    @Override
+    public KerasSimpleRnn clone() {
+        return (KerasSimpleRnn) super.clone();
+    }
+
+    /** Builds a {@link KerasSimpleRnn}; set at least {@code nOut} (the number of units). */
+    public static final class Builder extends CustomRecurrentLayer.Builder<Builder> {
+        /** A builder with Keras' defaults. */
+        public Builder() {
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public KerasSimpleRnn build() {
+            return new KerasSimpleRnn(this);
+        }
+    }
+}

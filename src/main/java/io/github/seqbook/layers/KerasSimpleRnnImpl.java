@@ -1,0 +1,59 @@
+package io.github.seqbook.layers;
+
+import java.util.Map;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** The network-side {@link KerasSimpleRnn}: two recorded ops per step forward and two backward. */
+final class KerasSimpleRnnImpl extends TimeMajorRnnImpl<KerasSimpleRnn> {
+    /** Backward, {@code [steps, batch, u]}: tanh' = 1 - h² per step, then dL/d(pre-activation) in place. */
+    private StepArray dPre;
+
+    KerasSimpleRnnImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    protected void allocateForward(DataType type, int batch, int steps) {
+        // The pre-activations are computed in h itself and activated in place: nothing else to keep.
+    }
+
+    @Override
+    protected void allocateBackward(DataType type, int batch, int steps) {
+        dPre = new StepArray(type, steps, batch, units());
+    }
+
+    @Override
+    protected void recordForward(OpTape ops, Map<String, INDArray> params, int steps) {
+        INDArray rw = params.get(KerasSimpleRnn.RECURRENT_KERNEL);
+        INDArray out = h.rows(1, steps + 1);
+        // x·W + b for all steps in one product, written where the outputs go; each step adds h·RW, then tanh.
+        ops.gemm(x.rows(), params.get(KerasSimpleRnn.KERNEL), out, false, false, false);
+        ops.add(out, params.get(KerasSimpleRnn.BIAS), out);
+        for (int t = 0; t < steps; t++) {
+            ops.gemm(h.step(t), rw, h.step(t + 1), false, false, true);
+            ops.tanh(h.step(t + 1), h.step(t + 1));
+        }
+    }
+
+    @Override
+    protected void recordBackward(OpTape ops, Map<String, INDArray> params, Map<String, INDArray> grads, int steps) {
+        int u = units();
+        INDArray rw = params.get(KerasSimpleRnn.RECURRENT_KERNEL);
+        ops.oneMinusSquare(h.rows(1, steps + 1), dPre.rows());
+        for (int t = steps - 1; t >= 0; t--) {
+            // dh(t) is complete here: its own epsilon plus what step t + 1 sent back.
+            ops.mul(dPre.step(t), dh.step(t), dPre.step(t));
+            if (t > 0) {
+                ops.gemm(dPre.step(t), rw, dh.step(t - 1), false, true, true);
+            }
+        }
+        // Weight gradients and dL/dx for all steps at once.
+        ops.gemm(x.rows(), dPre.rows(), grads.get(KerasSimpleRnn.KERNEL), true, false, false);
+        ops.gemm(h.rows(0, steps), dPre.rows(), grads.get(KerasSimpleRnn.RECURRENT_KERNEL), true, false, false);
+        ops.sumRows(dPre.rows(), grads.get(KerasSimpleRnn.BIAS).reshape(1, u), false);
+        ops.gemm(dPre.rows(), params.get(KerasSimpleRnn.KERNEL), dx.rows(), false, true, false);
+    }
+}
