@@ -156,19 +156,34 @@ public final class Models {
      * @param rate    dropout rate for inputs and recurrent connections, in [0, 1)
      */
     public static MultiLayerNetwork sequenceToSequenceRnnWithDropout(int steps, int outputs, double rate) {
+        Require.inRange("rate", rate, 0.0, 0.999);
+        return sequenceToSequenceRnnWithDropout(steps, outputs, rate, rate);
+    }
+
+    /**
+     * {@link #sequenceToSequenceRnnWithDropout(int, int, double)} with separate rates for the inputs
+     * ({@code dropout}) and the recurrent connections ({@code recurrent_dropout}); 0 switches either off.
+     */
+    public static MultiLayerNetwork sequenceToSequenceRnnWithDropout(int steps, int outputs, double inputRate,
+                                                                     double recurrentRate) {
         Require.positive("steps", steps);
         Require.positive("outputs", outputs);
-        Require.inRange("rate", rate, 0.0, 0.999);
+        Require.inRange("inputRate", inputRate, 0.0, 0.999);
+        Require.inRange("recurrentRate", recurrentRate, 0.0, 0.999);
         return build(0.01, steps, BOOK_SEED, new Layer[] {
-                withDropout(simpleRnnLayer(20), rate),
-                withDropout(simpleRnnLayer(20), rate),
+                withDropout(simpleRnnLayer(20), inputRate, recurrentRate),
+                withDropout(simpleRnnLayer(20), inputRate, recurrentRate),
                 timeDistributedDense(outputs)}, false);
     }
 
-    private static <T extends BaseRecurrentLayer> T withDropout(T layer, double rate) {
-        // DL4J's dropOut takes the probability of keeping an input.
-        layer.setIDropout(new org.deeplearning4j.nn.conf.dropout.Dropout(1.0 - rate));
-        layer.setWeightNoise(new RecurrentDropConnect(rate));
+    private static <T extends BaseRecurrentLayer> T withDropout(T layer, double inputRate, double recurrentRate) {
+        if (inputRate > 0) {
+            // DL4J's dropOut takes the probability of keeping an input.
+            layer.setIDropout(new org.deeplearning4j.nn.conf.dropout.Dropout(1.0 - inputRate));
+        }
+        if (recurrentRate > 0) {
+            layer.setWeightNoise(new RecurrentDropConnect(recurrentRate));
+        }
         return layer;
     }
 
