@@ -229,6 +229,8 @@ public final class Plots {
         chart.getStyler().setErrorBarsColorSeriesColor(false);
         axes(chart, 0, steps + m.length, -1, 1);
         chart.getStyler().setLegendVisible(true);
+        // the forecast sits at the right end: keep the legend off it and off the first peaks
+        chart.getStyler().setLegendPosition(LegendPosition.InsideSW);
         return chart;
     }
 
