@@ -3,21 +3,28 @@ package io.github.seqbook.layers;
 import static io.github.seqbook.layers.LayerTesting.maxAbsDiff;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
-class GruTest {
-    private static MultiLayerNetwork smallNet(RNNFormat format) {
-        MultiLayerNetwork net = LayerTesting.net(2, 5, 3, format, new Gru.Builder().nOut(4).dataFormat(format).build());
-        LayerTesting.randomizeParams(net, 0.8, 7);
-        return net;
+class GruTest extends RecurrentLayerContractTest {
+    @Override
+    Gru.Builder builder() {
+        return new Gru.Builder();
+    }
+
+    @Override
+    Class<Gru> layerClass() {
+        return Gru.class;
+    }
+
+    @Override
+    double[][][] reference(double[][][] x, org.deeplearning4j.nn.api.Layer p) {
+        return reference(x, p.getParam(Gru.KERNEL).toDoubleMatrix(), p.getParam(Gru.RECURRENT_KERNEL).toDoubleMatrix(),
+                p.getParam(Gru.BIAS).toDoubleMatrix());
     }
 
     @Test
@@ -43,18 +50,6 @@ class GruTest {
     }
 
     @Test
-    void forwardMatchesPlainJavaReference() {
-        MultiLayerNetwork net = smallNet(RNNFormat.NCW);
-        INDArray x = LayerTesting.ncwInput(3, 2, 5, 11);
-        double[][][] expected = reference(LayerTesting.toBatchStepFeature(x),
-                net.getLayer(0).getParam(Gru.KERNEL).toDoubleMatrix(),
-                net.getLayer(0).getParam(Gru.RECURRENT_KERNEL).toDoubleMatrix(),
-                net.getLayer(0).getParam(Gru.BIAS).toDoubleMatrix());
-        double[][][] actual = LayerTesting.layerOutput(net, 0, x);
-        assertTrue(maxAbsDiff(expected, actual) < 1e-10, "max diff " + maxAbsDiff(expected, actual));
-    }
-
-    @Test
     void floatModelLayerMatchesReferenceWithin1e5() {
         MultiLayerNetwork net = io.github.seqbook.models.Models.gru(50, 10);
         org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(5);
@@ -67,52 +62,6 @@ class GruTest {
                 net.getLayer(0).getParam(Gru.BIAS).toDoubleMatrix());
         double diff = maxAbsDiff(expected, LayerTesting.layerOutput(net, 0, x));
         assertTrue(diff < 1e-5, "max diff " + diff);
-    }
-
-    @Test
-    void nwcGivesTheSameSequenceAsNcw() {
-        MultiLayerNetwork ncw = smallNet(RNNFormat.NCW);
-        MultiLayerNetwork nwc = smallNet(RNNFormat.NWC);
-        INDArray x = LayerTesting.ncwInput(3, 2, 5, 11);
-        INDArray outNcw = ncw.output(x);
-        INDArray outNwc = nwc.output(x.permute(0, 2, 1).dup());
-        assertTrue(outNcw.equalsWithEps(outNwc.permute(0, 2, 1), 1e-12));
-    }
-
-    @Test
-    void passesNumericalGradientCheck() {
-        MultiLayerNetwork net = smallNet(RNNFormat.NCW);
-        INDArray x = LayerTesting.ncwInput(3, 2, 5, 13);
-        INDArray y = LayerTesting.ncwInput(3, 3, 5, 17);
-        assertTrue(LayerTesting.gradientsMatch(net, x, y));
-    }
-
-    @Test
-    void passesNumericalGradientCheckInNwc() {
-        MultiLayerNetwork net = smallNet(RNNFormat.NWC);
-        INDArray x = LayerTesting.ncwInput(3, 2, 5, 13).permute(0, 2, 1).dup();
-        INDArray y = LayerTesting.ncwInput(3, 3, 5, 17).permute(0, 2, 1).dup();
-        assertTrue(LayerTesting.gradientsMatch(net, x, y));
-    }
-
-    @Test
-    void backpropRecomputesWhenTheKeptForwardPassIsStale() {
-        MultiLayerNetwork net = smallNet(RNNFormat.NCW);
-        net.initGradientsView();
-        org.deeplearning4j.nn.api.Layer layer = net.getLayer(0);
-        var mgr = org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
-        INDArray a = LayerTesting.ncwInput(3, 2, 5, 41);
-        INDArray b = LayerTesting.ncwInput(3, 2, 5, 43);
-        INDArray eps = LayerTesting.ncwInput(3, 4, 5, 47);
-        layer.setInput(b, mgr);
-        layer.activate(true, mgr);
-        INDArray expectedGrad = layer.backpropGradient(eps, mgr).getFirst().gradient().dup();
-        // A forward pass on a, then new input b without a forward pass: backprop must use b.
-        layer.setInput(a, mgr);
-        layer.activate(true, mgr);
-        layer.setInput(b, mgr);
-        INDArray grad = layer.backpropGradient(eps, mgr).getFirst().gradient();
-        assertEquals(expectedGrad, grad);
     }
 
     @Test
@@ -130,40 +79,6 @@ class GruTest {
         INDArray before = net.params().dup();
         net.fit(x, y); // the masked weights of the forward pass are the ones backpropagated
         assertTrue(!before.equals(net.params()));
-    }
-
-    @Test
-    void stackedLayersPassGradientCheck() {
-        MultiLayerNetwork net = LayerTesting.net(1, 4, 2, RNNFormat.NCW,
-                new Gru.Builder().nOut(3).build(), new Gru.Builder().nOut(4).build());
-        LayerTesting.randomizeParams(net, 0.8, 3);
-        assertTrue(LayerTesting.gradientsMatch(net, LayerTesting.ncwInput(2, 1, 4, 5), LayerTesting.ncwInput(2, 2, 4, 6)));
-    }
-
-    @Test
-    void savedModelAndJsonRoundTrip() throws Exception {
-        MultiLayerNetwork net = smallNet(RNNFormat.NCW);
-        LayerTesting.assertJsonRoundTrip(net, Gru.class);
-        LayerTesting.saveAndLoad(net, LayerTesting.ncwInput(3, 2, 5, 19));
-    }
-
-    @Test
-    void rnnTimeStepContinuesFromTheStoredState() {
-        MultiLayerNetwork net = smallNet(RNNFormat.NCW);
-        INDArray x = LayerTesting.ncwInput(2, 2, 5, 23);
-        INDArray full = net.output(x);
-        net.rnnClearPreviousState();
-        INDArray first = net.rnnTimeStep(x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, 3)));
-        INDArray rest = net.rnnTimeStep(x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(3, 5)));
-        assertTrue(full.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(3, 5)).equalsWithEps(rest, 1e-12));
-        assertTrue(full.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, 3)).equalsWithEps(first, 1e-12));
-    }
-
-    @Test
-    void refusesOtherActivations() {
-        var e = assertThrows(IllegalStateException.class, () -> LayerTesting.net(1, 5, 1, RNNFormat.NCW,
-                new Gru.Builder().nOut(2).activation(Activation.RELU).build()));
-        assertTrue(e.getMessage().contains("tanh"), e.getMessage());
     }
 
     /** Keras' GRU (reset_after=True) in plain Java: x [batch][step][in], kernel [in][3u], recurrent [u][3u], bias [2][3u]. */

@@ -13,7 +13,6 @@ import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
-import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
@@ -22,31 +21,59 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-class KerasLstmTest {
+class KerasLstmTest extends RecurrentLayerContractTest {
+    @Override
+    KerasLstm.Builder builder() {
+        return new KerasLstm.Builder();
+    }
+
+    @Override
+    Class<KerasLstm> layerClass() {
+        return KerasLstm.class;
+    }
+
+    @Override
+    double[][][] reference(double[][][] x, org.deeplearning4j.nn.api.Layer p) {
+        return reference(x, p.getParam("W").toDoubleMatrix(), p.getParam("RW").toDoubleMatrix(),
+                p.getParam("b").toDoubleVector());
+    }
+
+    /** rnnTimeStep carries the cell state as well as the output. */
+    @Override
+    void assertStoredState(MultiLayerNetwork net) {
+        assertEquals(java.util.Set.of("h", KerasLstm.CELL_STATE_KEY), net.rnnGetPreviousState(0).keySet());
+    }
+
+    @Override
+    MultiLayerNetwork roundTripNet() {
+        MultiLayerNetwork net = LayerTesting.net(2, 5, 3, RNNFormat.NCW,
+                withDropout(new KerasLstm.Builder().nOut(4).forgetGateBiasInit(2.0).build(), 0.2));
+        LayerTesting.randomizeParams(net, 0.8, 7);
+        return net;
+    }
+
+    @Override
+    @Test
+    void savedModelAndJsonRoundTrip() throws Exception {
+        super.savedModelAndJsonRoundTrip();
+        assertTrue(roundTripNet().getLayerWiseConfigurations().toJson().contains("\"forgetGateBiasInit\" : 2.0"));
+    }
+
+    @Override
+    @Test
+    void refusesOtherActivations() {
+        super.refusesOtherActivations();
+        assertThrows(IllegalArgumentException.class, () -> new KerasLstm.Builder().forgetGateBiasInit(Double.NaN));
+    }
+
     /** For each gate block of Keras' order (i, f, c, o), its block in DL4J's LSTM (g, f, o, i). */
     private static final int[] DL4J_BLOCK = {3, 1, 0, 2};
-
-    private static KerasLstm layer(int units) {
-        return new KerasLstm.Builder().nOut(units).build();
-    }
 
     /** DL4J's own LSTM, configured as the chapter configured it before this layer existed. */
     private static LSTM dl4jLayer(int units) {
         return new LSTM.Builder().nOut(units).activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID)
                 .forgetGateBiasInit(1.0).weightInit(new KerasGlorotUniform()).weightInitRecurrent(new OrthogonalInit())
                 .dataFormat(RNNFormat.NCW).build();
-    }
-
-    private static MultiLayerNetwork smallNet(RNNFormat format) {
-        MultiLayerNetwork net = LayerTesting.net(2, 5, 3, format, new KerasLstm.Builder().nOut(4).dataFormat(format).build());
-        LayerTesting.randomizeParams(net, 0.8, 7);
-        return net;
-    }
-
-    private static <T extends BaseRecurrentLayer> T withDropout(T layer, double rate) {
-        layer.setIDropout(new Dropout(1.0 - rate));
-        layer.setWeightNoise(new RecurrentDropConnect(rate));
-        return layer;
     }
 
     /** DL4J's LSTM array (columns in its gate order) with its columns moved to Keras' order. */
@@ -120,17 +147,6 @@ class KerasLstmTest {
     }
 
     @Test
-    void forwardMatchesPlainJavaReference() {
-        MultiLayerNetwork net = smallNet(RNNFormat.NCW);
-        INDArray x = LayerTesting.ncwInput(3, 2, 5, 11);
-        var p = net.getLayer(0);
-        double[][][] expected = reference(LayerTesting.toBatchStepFeature(x), p.getParam("W").toDoubleMatrix(),
-                p.getParam("RW").toDoubleMatrix(), p.getParam("b").toDoubleVector());
-        double diff = maxAbsDiff(expected, LayerTesting.layerOutput(net, 0, x));
-        assertTrue(diff < 1e-10, "max diff " + diff);
-    }
-
-    @Test
     void floatModelLayerMatchesReferenceWithin1e5() {
         MultiLayerNetwork net = io.github.seqbook.models.Models.lstm(50, 10);
         var p = net.getLayer(0);
@@ -141,79 +157,6 @@ class KerasLstmTest {
                 p.getParam("RW").toDoubleMatrix(), p.getParam("b").toDoubleVector());
         double diff = maxAbsDiff(expected, LayerTesting.layerOutput(net, 0, x));
         assertTrue(diff < 1e-5, "max diff " + diff);
-    }
-
-    @Test
-    void nwcGivesTheSameSequenceAsNcw() {
-        MultiLayerNetwork ncw = smallNet(RNNFormat.NCW);
-        MultiLayerNetwork nwc = smallNet(RNNFormat.NWC);
-        INDArray x = LayerTesting.ncwInput(3, 2, 5, 11);
-        assertTrue(ncw.output(x).equalsWithEps(nwc.output(x.permute(0, 2, 1).dup()).permute(0, 2, 1), 1e-12));
-    }
-
-    @Test
-    void passesNumericalGradientCheck() {
-        MultiLayerNetwork net = smallNet(RNNFormat.NCW);
-        assertTrue(LayerTesting.gradientsMatch(net, LayerTesting.ncwInput(3, 2, 5, 13), LayerTesting.ncwInput(3, 3, 5, 17)));
-    }
-
-    @Test
-    void passesNumericalGradientCheckInNwc() {
-        MultiLayerNetwork net = smallNet(RNNFormat.NWC);
-        INDArray x = LayerTesting.ncwInput(3, 2, 5, 13).permute(0, 2, 1).dup();
-        INDArray y = LayerTesting.ncwInput(3, 3, 5, 17).permute(0, 2, 1).dup();
-        assertTrue(LayerTesting.gradientsMatch(net, x, y));
-    }
-
-    @Test
-    void stackedLayersPassGradientCheck() {
-        MultiLayerNetwork net = LayerTesting.net(1, 4, 2, RNNFormat.NCW, layer(3), layer(4));
-        LayerTesting.randomizeParams(net, 0.8, 3);
-        assertTrue(LayerTesting.gradientsMatch(net, LayerTesting.ncwInput(2, 1, 4, 5), LayerTesting.ncwInput(2, 2, 4, 6)));
-    }
-
-    @Test
-    void worksInsideLastTimeStep() {
-        MultiLayerNetwork net = LayerTesting.denseOutputNet(2, 6, 2, layer(4), new LastTimeStep(layer(3)));
-        LayerTesting.randomizeParams(net, 0.8, 9);
-        INDArray x = LayerTesting.ncwInput(3, 2, 6, 21);
-        INDArray last = net.feedForwardToLayer(1, x, false).get(2);
-        INDArray full = ((org.deeplearning4j.nn.layers.recurrent.LastTimeStepLayer) net.getLayer(1)).getUnderlying()
-                .activate(net.feedForwardToLayer(0, x, false).get(1), false,
-                        org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
-        assertEquals(full.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(5)), last);
-        assertTrue(LayerTesting.gradientsMatch(net, x, LayerTesting.ncwInput(3, 2, 1, 22).reshape(3, 2)));
-    }
-
-    @Test
-    void backpropRecomputesWhenTheKeptForwardPassIsStale() {
-        MultiLayerNetwork net = smallNet(RNNFormat.NCW);
-        net.initGradientsView();
-        org.deeplearning4j.nn.api.Layer l = net.getLayer(0);
-        var mgr = org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
-        INDArray a = LayerTesting.ncwInput(3, 2, 5, 41);
-        INDArray b = LayerTesting.ncwInput(3, 2, 5, 43);
-        INDArray eps = LayerTesting.ncwInput(3, 4, 5, 47);
-        l.setInput(b, mgr);
-        l.activate(true, mgr);
-        INDArray expected = l.backpropGradient(eps, mgr).getFirst().gradient().dup();
-        l.setInput(a, mgr);
-        l.activate(true, mgr);
-        l.setInput(b, mgr);
-        assertEquals(expected, l.backpropGradient(eps, mgr).getFirst().gradient());
-    }
-
-    @Test
-    void dropoutAndRecurrentDropConnectOnlyInTraining() {
-        MultiLayerNetwork net = LayerTesting.net(2, 5, 3, RNNFormat.NCW, withDropout(layer(4), 0.3), withDropout(layer(4), 0.3));
-        INDArray x = LayerTesting.ncwInput(3, 2, 5, 11);
-        INDArray inference = net.output(x, false);
-        assertEquals(inference, net.output(x, false));
-        INDArray train1 = net.output(x, true);
-        INDArray train2 = net.output(x, true);
-        assertFalse(train1.equalsWithEps(train2, 1e-6), "a new mask for each training-mode pass");
-        assertFalse(train1.equalsWithEps(inference, 1e-6));
-        assertEquals(inference, net.output(x, false), "training-mode passes leave inference unchanged");
     }
 
     @Test
@@ -240,44 +183,13 @@ class KerasLstmTest {
 
     @Test
     void recurrentDropConnectAloneChangesTrainingPassesOnly() {
-        KerasLstm l = layer(4);
+        CustomRecurrentLayer l = layer(4);
         l.setWeightNoise(new RecurrentDropConnect(0.5));
         MultiLayerNetwork net = LayerTesting.net(2, 5, 3, RNNFormat.NCW, l);
         LayerTesting.randomizeParams(net, 0.8, 7);
         INDArray x = LayerTesting.ncwInput(3, 2, 5, 11);
         assertEquals(net.output(x, false), net.output(x, false));
         assertFalse(net.output(x, true).equalsWithEps(net.output(x, true), 1e-6));
-    }
-
-    @Test
-    void savedModelAndJsonRoundTrip() throws Exception {
-        MultiLayerNetwork net = LayerTesting.net(2, 5, 3, RNNFormat.NCW,
-                withDropout(new KerasLstm.Builder().nOut(4).forgetGateBiasInit(2.0).build(), 0.2));
-        LayerTesting.randomizeParams(net, 0.8, 7);
-        LayerTesting.assertJsonRoundTrip(net, KerasLstm.class);
-        assertTrue(net.getLayerWiseConfigurations().toJson().contains("\"forgetGateBiasInit\" : 2.0"));
-        LayerTesting.saveAndLoad(net, LayerTesting.ncwInput(3, 2, 5, 19));
-    }
-
-    @Test
-    void rnnTimeStepCarriesOutputAndCellState() {
-        MultiLayerNetwork net = smallNet(RNNFormat.NCW);
-        INDArray x = LayerTesting.ncwInput(2, 2, 5, 23);
-        INDArray full = net.output(x);
-        net.rnnClearPreviousState();
-        INDArray first = net.rnnTimeStep(x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, 3)));
-        assertEquals(java.util.Set.of("h", KerasLstm.CELL_STATE_KEY), net.rnnGetPreviousState(0).keySet());
-        INDArray rest = net.rnnTimeStep(x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(3, 5)));
-        assertTrue(full.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, 3)).equalsWithEps(first, 1e-12));
-        assertTrue(full.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(3, 5)).equalsWithEps(rest, 1e-12));
-    }
-
-    @Test
-    void refusesOtherActivations() {
-        var e = assertThrows(IllegalStateException.class, () -> LayerTesting.net(1, 5, 1, RNNFormat.NCW,
-                new KerasLstm.Builder().nOut(2).activation(Activation.RELU).build()));
-        assertTrue(e.getMessage().contains("tanh"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new KerasLstm.Builder().forgetGateBiasInit(Double.NaN));
     }
 
     /** Keras' LSTM in plain Java: x [batch][step][in], kernel [in][4u], recurrent [u][4u], bias [4u], gates i, f, c, o. */

@@ -3,15 +3,11 @@ package io.github.seqbook.layers;
 import static io.github.seqbook.layers.LayerTesting.maxAbsDiff;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 
 import org.deeplearning4j.nn.conf.RNNFormat;
-import org.deeplearning4j.nn.conf.dropout.Dropout;
-import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
@@ -22,11 +18,39 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
-class KerasSimpleRnnTest {
-    private static KerasSimpleRnn layer(int units) {
-        return new KerasSimpleRnn.Builder().nOut(units).build();
+class KerasSimpleRnnTest extends RecurrentLayerContractTest {
+    @Override
+    KerasSimpleRnn.Builder builder() {
+        return new KerasSimpleRnn.Builder();
+    }
+
+    @Override
+    Class<KerasSimpleRnn> layerClass() {
+        return KerasSimpleRnn.class;
+    }
+
+    @Override
+    double[][][] reference(double[][][] x, org.deeplearning4j.nn.api.Layer p) {
+        return reference(x, p.getParam("W").toDoubleMatrix(), p.getParam("RW").toDoubleMatrix(),
+                p.getParam("b").toDoubleVector());
+    }
+
+    @Override
+    MultiLayerNetwork roundTripNet() {
+        MultiLayerNetwork net = LayerTesting.net(2, 5, 3, RNNFormat.NCW, withDropout(layer(4), 0.2));
+        LayerTesting.randomizeParams(net, 0.8, 7);
+        return net;
+    }
+
+    /** Also a model with the layer inside LastTimeStep. */
+    @Override
+    @Test
+    void savedModelAndJsonRoundTrip() throws Exception {
+        super.savedModelAndJsonRoundTrip();
+        MultiLayerNetwork wrapped = lastStepNet(layer(4), layer(3));
+        LayerTesting.assertJsonRoundTrip(wrapped, KerasSimpleRnn.class);
+        LayerTesting.saveAndLoad(wrapped, LayerTesting.ncwInput(3, 2, 6, 19));
     }
 
     /** DL4J's own SimpleRnn, configured as the chapter configured it before this layer existed. */
@@ -35,21 +59,9 @@ class KerasSimpleRnnTest {
                 .weightInitRecurrent(new OrthogonalInit()).dataFormat(RNNFormat.NCW).build();
     }
 
-    private static MultiLayerNetwork smallNet(RNNFormat format) {
-        MultiLayerNetwork net = LayerTesting.net(2, 5, 3, format, new KerasSimpleRnn.Builder().nOut(4).dataFormat(format).build());
-        LayerTesting.randomizeParams(net, 0.8, 7);
-        return net;
-    }
-
     /** Two layers (4 then 3 units) and a dense output on the last step, on 2 inputs and 6 steps. */
     private static MultiLayerNetwork lastStepNet(Layer first, Layer second) {
         return LayerTesting.denseOutputNet(2, 6, 2, first, new LastTimeStep(second));
-    }
-
-    private static <T extends BaseRecurrentLayer> T withDropout(T layer, double rate) {
-        layer.setIDropout(new Dropout(1.0 - rate));
-        layer.setWeightNoise(new RecurrentDropConnect(rate));
-        return layer;
     }
 
     @Test
@@ -101,17 +113,6 @@ class KerasSimpleRnnTest {
     }
 
     @Test
-    void forwardMatchesPlainJavaReference() {
-        MultiLayerNetwork net = smallNet(RNNFormat.NCW);
-        INDArray x = LayerTesting.ncwInput(3, 2, 5, 11);
-        var p = net.getLayer(0);
-        double[][][] expected = reference(LayerTesting.toBatchStepFeature(x), p.getParam("W").toDoubleMatrix(),
-                p.getParam("RW").toDoubleMatrix(), p.getParam("b").toDoubleVector());
-        double diff = maxAbsDiff(expected, LayerTesting.layerOutput(net, 0, x));
-        assertTrue(diff < 1e-10, "max diff " + diff);
-    }
-
-    @Test
     void floatModelLayerMatchesReferenceWithin1e5() {
         MultiLayerNetwork net = io.github.seqbook.models.Models.sequenceToSequenceRnn(50, 10);
         var p = net.getLayer(1);
@@ -126,87 +127,12 @@ class KerasSimpleRnnTest {
     }
 
     @Test
-    void nwcGivesTheSameSequenceAsNcw() {
-        MultiLayerNetwork ncw = smallNet(RNNFormat.NCW);
-        MultiLayerNetwork nwc = smallNet(RNNFormat.NWC);
-        INDArray x = LayerTesting.ncwInput(3, 2, 5, 11);
-        assertTrue(ncw.output(x).equalsWithEps(nwc.output(x.permute(0, 2, 1).dup()).permute(0, 2, 1), 1e-12));
-    }
-
-    @Test
-    void passesNumericalGradientCheck() {
-        MultiLayerNetwork net = smallNet(RNNFormat.NCW);
-        assertTrue(LayerTesting.gradientsMatch(net, LayerTesting.ncwInput(3, 2, 5, 13), LayerTesting.ncwInput(3, 3, 5, 17)));
-    }
-
-    @Test
-    void passesNumericalGradientCheckInNwc() {
-        MultiLayerNetwork net = smallNet(RNNFormat.NWC);
-        INDArray x = LayerTesting.ncwInput(3, 2, 5, 13).permute(0, 2, 1).dup();
-        INDArray y = LayerTesting.ncwInput(3, 3, 5, 17).permute(0, 2, 1).dup();
-        assertTrue(LayerTesting.gradientsMatch(net, x, y));
-    }
-
-    @Test
-    void stackedLayersPassGradientCheck() {
-        MultiLayerNetwork net = LayerTesting.net(1, 4, 2, RNNFormat.NCW, layer(3), layer(4));
-        LayerTesting.randomizeParams(net, 0.8, 3);
-        assertTrue(LayerTesting.gradientsMatch(net, LayerTesting.ncwInput(2, 1, 4, 5), LayerTesting.ncwInput(2, 2, 4, 6)));
-    }
-
-    @Test
-    void worksInsideLastTimeStep() {
-        MultiLayerNetwork net = lastStepNet(layer(4), layer(3));
-        LayerTesting.randomizeParams(net, 0.8, 9);
-        INDArray x = LayerTesting.ncwInput(3, 2, 6, 21);
-        // The wrapper's output is the last step of the wrapped layer's sequence.
-        INDArray last = net.feedForwardToLayer(1, x, false).get(2);
-        assertArrayEquals(new long[] {3, 3}, last.shape());
-        INDArray full = ((org.deeplearning4j.nn.layers.recurrent.LastTimeStepLayer) net.getLayer(1)).getUnderlying()
-                .activate(net.feedForwardToLayer(0, x, false).get(1), false,
-                        org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
-        assertEquals(full.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(5)), last);
-        assertTrue(LayerTesting.gradientsMatch(net, x, LayerTesting.ncwInput(3, 2, 1, 22).reshape(3, 2)));
-    }
-
-    @Test
     void lastTimeStepModelMatchesDl4jSimpleRnn() {
         MultiLayerNetwork ours = lastStepNet(layer(4), layer(3));
         MultiLayerNetwork theirs = lastStepNet(dl4jLayer(4), dl4jLayer(3));
         assertSameWeights(ours, theirs, 1);
         INDArray x = LayerTesting.ncwInput(3, 2, 6, 21);
         assertTrue(ours.output(x).equalsWithEps(theirs.output(x), 1e-12));
-    }
-
-    @Test
-    void backpropRecomputesWhenTheKeptForwardPassIsStale() {
-        MultiLayerNetwork net = smallNet(RNNFormat.NCW);
-        net.initGradientsView();
-        org.deeplearning4j.nn.api.Layer l = net.getLayer(0);
-        var mgr = org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
-        INDArray a = LayerTesting.ncwInput(3, 2, 5, 41);
-        INDArray b = LayerTesting.ncwInput(3, 2, 5, 43);
-        INDArray eps = LayerTesting.ncwInput(3, 4, 5, 47);
-        l.setInput(b, mgr);
-        l.activate(true, mgr);
-        INDArray expected = l.backpropGradient(eps, mgr).getFirst().gradient().dup();
-        l.setInput(a, mgr);
-        l.activate(true, mgr);
-        l.setInput(b, mgr);
-        assertEquals(expected, l.backpropGradient(eps, mgr).getFirst().gradient());
-    }
-
-    @Test
-    void dropoutAndRecurrentDropConnectOnlyInTraining() {
-        MultiLayerNetwork net = LayerTesting.net(2, 5, 3, RNNFormat.NCW, withDropout(layer(4), 0.3), withDropout(layer(4), 0.3));
-        INDArray x = LayerTesting.ncwInput(3, 2, 5, 11);
-        INDArray inference = net.output(x, false);
-        assertEquals(inference, net.output(x, false));
-        INDArray train1 = net.output(x, true);
-        INDArray train2 = net.output(x, true);
-        assertFalse(train1.equalsWithEps(train2, 1e-6), "a new mask for each training-mode pass");
-        assertFalse(train1.equalsWithEps(inference, 1e-6));
-        assertEquals(inference, net.output(x, false), "training-mode passes leave inference unchanged");
     }
 
     @Test
@@ -230,36 +156,6 @@ class KerasSimpleRnnTest {
         Nd4j.getRandom().setSeed(4);
         Map<String, INDArray> g2 = LayerTesting.gradients(theirs, x, y);
         g1.forEach((k, g) -> assertTrue(g.equalsWithEps(g2.get(k).reshape(g.shape()), 1e-12), k));
-    }
-
-    @Test
-    void savedModelAndJsonRoundTrip() throws Exception {
-        MultiLayerNetwork net = LayerTesting.net(2, 5, 3, RNNFormat.NCW, withDropout(layer(4), 0.2));
-        LayerTesting.randomizeParams(net, 0.8, 7);
-        LayerTesting.assertJsonRoundTrip(net, KerasSimpleRnn.class);
-        LayerTesting.saveAndLoad(net, LayerTesting.ncwInput(3, 2, 5, 19));
-        MultiLayerNetwork wrapped = lastStepNet(layer(4), layer(3));
-        LayerTesting.assertJsonRoundTrip(wrapped, KerasSimpleRnn.class);
-        LayerTesting.saveAndLoad(wrapped, LayerTesting.ncwInput(3, 2, 6, 19));
-    }
-
-    @Test
-    void rnnTimeStepContinuesFromTheStoredState() {
-        MultiLayerNetwork net = smallNet(RNNFormat.NCW);
-        INDArray x = LayerTesting.ncwInput(2, 2, 5, 23);
-        INDArray full = net.output(x);
-        net.rnnClearPreviousState();
-        INDArray first = net.rnnTimeStep(x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, 3)));
-        INDArray rest = net.rnnTimeStep(x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(3, 5)));
-        assertTrue(full.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, 3)).equalsWithEps(first, 1e-12));
-        assertTrue(full.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(3, 5)).equalsWithEps(rest, 1e-12));
-    }
-
-    @Test
-    void refusesOtherActivations() {
-        var e = assertThrows(IllegalStateException.class, () -> LayerTesting.net(1, 5, 1, RNNFormat.NCW,
-                new KerasSimpleRnn.Builder().nOut(2).activation(Activation.RELU).build()));
-        assertTrue(e.getMessage().contains("tanh"), e.getMessage());
     }
 
     /** Keras' SimpleRNN in plain Java: x [batch][step][in], kernel [in][u], recurrent [u][u], bias [u]. */
