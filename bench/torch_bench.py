@@ -72,6 +72,31 @@ class Recurrent(nn.Module):
         return self.head(x) if self.head is not None else x
 
 
+class BatchNormRNN(nn.Module):
+    """SimpleRNN(20) > BatchNormalization > SimpleRNN(20) > BatchNormalization > Dense(10) at every step; Keras'
+    momentum 0.99 is PyTorch's 0.01, epsilon 1e-3; statistics over batch and time, as Keras on 3-D input."""
+
+    def __init__(self, out=10):
+        super().__init__()
+        self.rnns = nn.ModuleList()
+        self.norms = nn.ModuleList()
+        n_in = 1
+        for _ in range(2):
+            rnn = nn.RNN(n_in, 20, batch_first=True)
+            keras_init(rnn)
+            self.rnns.append(rnn)
+            self.norms.append(nn.BatchNorm1d(20, eps=1e-3, momentum=0.01))
+            n_in = 20
+        self.head = nn.Linear(20, out)
+        keras_init(self.head)
+
+    def forward(self, x):
+        for rnn, norm in zip(self.rnns, self.norms):
+            x, _ = rnn(x)
+            x = norm(x.transpose(1, 2)).transpose(1, 2)
+        return self.head(x)
+
+
 class LayerNormRNN(nn.Module):
     """The book's RNN(LNSimpleRNNCell(20)) twice: a linear recurrent step, LayerNorm (eps 1e-3), tanh; an explicit
     Python loop over the steps, as the book's cell is run by keras.layers.RNN."""
@@ -163,6 +188,7 @@ MODELS = {
     "seq2seq_rnn": ("seq2seq", lambda: Recurrent(nn.RNN, [20, 20], 10, seq2seq=True), "val_last_time_step_mse"),
     "lstm": ("seq2seq", lambda: Recurrent(nn.LSTM, [20, 20], 10, seq2seq=True), "val_last_time_step_mse"),
     "gru": ("seq2seq", lambda: Recurrent(nn.GRU, [20, 20], 10, seq2seq=True), "val_last_time_step_mse"),
+    "batchnorm_rnn": ("seq2seq", lambda: BatchNormRNN(), "val_last_time_step_mse"),
     "layernorm_rnn": ("seq2seq", lambda: LayerNormRNN(), "val_last_time_step_mse"),
     "conv1d_gru": ("seq2seq_conv", lambda: ConvGRU(), "val_last_time_step_mse"),
     "wavenet": ("seq2seq", lambda: WaveNet(), "val_last_time_step_mse"),
