@@ -4,8 +4,6 @@ import java.util.Arrays;
 
 import io.github.seqbook.Require;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -90,15 +88,7 @@ public final class Forecasts {
         Nd4j.getRandom().setSeed(seed);
         INDArray[] draws = new INDArray[samples];
         for (int i = 0; i < samples; i++) {
-            INDArray out;
-            if (model instanceof MultiLayerNetwork net) {
-                out = net.output(ncw, true);
-            } else if (model instanceof ComputationGraph graph) {
-                out = graph.outputSingle(true, ncw);
-            } else {
-                throw new IllegalArgumentException("model must be a MultiLayerNetwork or a ComputationGraph");
-            }
-            draws[i] = Training.fromNcw(out.dup()).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+            draws[i] = Training.fromNcw(Training.output(model, ncw, true).dup()).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
         }
         INDArray stacked = Nd4j.stack(0, draws);
         return new Uncertainty(stacked.mean(0), stacked.std(false, 0), samples);

@@ -157,11 +157,7 @@ public final class Training {
         org.deeplearning4j.nn.api.Layer[] layers = model instanceof MultiLayerNetwork net ? net.getLayers()
                 : ((ComputationGraph) model).getLayers();
         for (var layer : layers) {
-            var conf = layer.conf().getLayer();
-            if (conf instanceof org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer w) {
-                conf = w.getUnderlying();
-            }
-            if (conf instanceof BaseLayer base) {
+            if (unwrapped(layer.conf().getLayer()) instanceof BaseLayer base) {
                 base.setGradientNormalization(mode);
                 base.setGradientNormalizationThreshold(threshold);
             }
@@ -198,11 +194,16 @@ public final class Training {
 
     /** The model's raw output for NCW input (inference mode: dropout off). */
     static INDArray output(Model model, INDArray ncw) {
+        return output(model, ncw, false);
+    }
+
+    /** The model's raw output for NCW input; {@code train} keeps dropout on (MC Dropout). */
+    static INDArray output(Model model, INDArray ncw, boolean train) {
         if (model instanceof MultiLayerNetwork net) {
-            return net.output(ncw, false);
+            return net.output(ncw, train);
         }
         if (model instanceof ComputationGraph graph) {
-            return graph.outputSingle(false, ncw);
+            return graph.outputSingle(train, ncw);
         }
         throw new IllegalArgumentException("model must be a MultiLayerNetwork or a ComputationGraph, got "
                 + model.getClass().getName());
@@ -230,15 +231,17 @@ public final class Training {
         return a.rank() == 3 ? a.permute(0, 2, 1).dup('c') : a;
     }
 
+    /** The layer a wrapper such as {@code LastTimeStep} holds, or the layer itself. */
+    static org.deeplearning4j.nn.conf.layers.Layer unwrapped(org.deeplearning4j.nn.conf.layers.Layer layer) {
+        return layer instanceof org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer w ? w.getUnderlying() : layer;
+    }
+
     /** A short description of a model for titles and tables, e.g. {@code SimpleRnn(20) > OutputLayer(1), 441 params}. */
     static String describe(Model model) {
         StringBuilder sb = new StringBuilder();
         if (model instanceof MultiLayerNetwork net) {
             for (var conf : net.getLayerWiseConfigurations().getConfs()) {
-                var layer = conf.getLayer();
-                if (layer instanceof org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer w) {
-                    layer = w.getUnderlying();
-                }
+                var layer = unwrapped(conf.getLayer());
                 String type = layer.getClass().getSimpleName();
                 if (type.startsWith("Keras") && layer.getClass().getPackageName().equals(Gru.class.getPackageName())) {
                     type = type.substring("Keras".length()); // KerasSimpleRnn is the book's SimpleRNN: keep titles short
