@@ -4,17 +4,20 @@
 # prints s/epoch and validation MSE side by side.
 #   bash bench/gpu_check.sh [EPOCHS]          (default 3; the first epoch is warm-up)
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../src/scripts/lib/errtrap.sh"
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 epochs="${1:-3}"
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
 command -v java >/dev/null || { echo "gpu_check: no JDK on this machine" >&2; exit 2; }
+step "build the jars"
 [[ -f target/seqbook.jar ]] || mvn -B -q -DskipTests package
 [[ -f target/seqbook-cuda.jar ]] || mvn -B -q -Pcuda -DskipTests package
 unset SEQBOOK_QUICK
 models=(deep_rnn_dense seq2seq_rnn)
 # the convolutional model joins once the library has it
 if java -cp target/seqbook.jar bench/Dl4jBench.java list | grep -qx wavenet; then models+=(wavenet); fi
+step "train on both backends"
 printf '%-16s %-6s %10s %12s\n' model side s/epoch val_metric
 for jar in target/seqbook.jar target/seqbook-cuda.jar; do
     side=$([[ $jar == *cuda* ]] && echo cuda || echo cpu)

@@ -3,8 +3,10 @@
 #   bash bench/run.sh [--epochs N] [--models a,b]
 # Installs the peer (Debian's python3-torch) and GNU time if missing, builds the jar if missing.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../src/scripts/lib/errtrap.sh"
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
+step "install the PyTorch peer"
 need=()
 /usr/bin/python3 -c "import torch, numpy" 2>/dev/null || need+=(python3-torch python3-numpy)
 [[ -x /usr/bin/time ]] || need+=(time)
@@ -13,5 +15,7 @@ if ((${#need[@]})); then
     apt-get update -q >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
 fi
+step "build the jar"
 [[ -f target/seqbook.jar ]] || mvn -B -q -DskipTests package
+step "benchmark"
 exec /usr/bin/python3 bench/run_bench.py "$@"

@@ -3,6 +3,7 @@
 #   bash src/scripts/run.sh [--quick] [--cuda]   (SEQBOOK_QUICK=1 / SEQBOOK_BACKEND=cuda mean the same)
 # Other arguments go to run_notebooks.py (e.g. --timeout SEC, --out DIR, notebooks/02_x.ipynb).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/errtrap.sh"
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
@@ -20,7 +21,9 @@ for a in "$@"; do
 done
 ((quick)) && args=(--quick "${args[@]}")
 
+step "setup.sh (Jupyter and the Java kernel)"
 bash "$REPO/src/scripts/setup.sh"
+step "build the jar"
 if ((cuda)); then
     # GPU build: the CUDA 11.6 backend (and its runtime) instead of the CPU one, as target/seqbook-cuda.jar;
     # the runner rewrites the notebooks' %jars line to load it.
@@ -34,5 +37,6 @@ else
     jar="$REPO/target/seqbook.jar"
 fi
 [[ -f "$jar" ]] || { echo "run.sh: $jar was not built" >&2; exit 1; }
+step "run the notebooks"
 # from the caller's folder, so that relative notebook paths and --out work; defaults are in the repo
 exec /usr/bin/python3 "$REPO/src/scripts/run_notebooks.py" "${args[@]}"

@@ -7,6 +7,7 @@
 # Prints one line saying what it did. Exit status 3: Chromium is not installed and cannot be installed here
 # (not root, or apt-get failed), so the test is skipped; any other failure exits 1.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/errtrap.sh"
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BROWSER_DIR="$REPO/src/test/browser"
@@ -15,6 +16,7 @@ done_msgs=()
 
 die() { echo "setup-browser.sh: $1" >&2; exit "${2:-1}"; }
 
+step "chromium"
 # --- 1. Chromium --------------------------------------------------------------------------------
 if [[ ! -x "$CHROMIUM" ]]; then
     if [[ $(id -u) -ne 0 ]]; then
@@ -34,6 +36,7 @@ if [[ ! -x "$CHROMIUM" ]]; then
     done_msgs+=("apt: installed chromium chromium-driver")
 fi
 
+step "node packages"
 # --- 2. Node packages -------------------------------------------------------------------------------
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || die "node and npm are needed (Debian: nodejs npm)"
 MARKER="$BROWSER_DIR/node_modules/.package-lock.json"   # written by npm ci/install

@@ -6,6 +6,8 @@
 #     (kernel/SafeKernelLauncher.java, compiled here with javac into the kernel dir).
 # Prints one line saying what it did. Kernel dir: ${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}/kernels/java
 set -euo pipefail
+# shellcheck source=lib/errtrap.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/errtrap.sh"
 
 RJK_VERSION=3.0.1
 RJK_ARTIFACT="io.github.padreati:rapaio-jupyter-kernel:${RJK_VERSION}"
@@ -26,6 +28,7 @@ jupyter_python_ok() {
 }
 
 # --- 1. apt packages --------------------------------------------------------------------------
+step "apt packages"
 missing=()
 if ! jupyter_python_ok; then
     missing+=("${APT_PACKAGES[@]}")
@@ -63,6 +66,7 @@ elif [[ $(id -u) -ne 0 && -z "${apt_noted:-}" ]]; then
 fi
 
 # --- 2. kernel jar ----------------------------------------------------------------------------
+step "kernel jar"
 mkdir -p "$KDIR"
 if [[ ! -s "$KDIR/rjk.jar" ]]; then
     tmp=$(mktemp -d)
@@ -80,6 +84,7 @@ if [[ ! -s "$KDIR/rjk.jar" ]]; then
 fi
 
 # --- 3. race-free launcher ----------------------------------------------------------------------
+step "launcher"
 [[ -f "$LAUNCHER_SRC" ]] || die "missing $LAUNCHER_SRC"
 LAUNCHER_CLASS="$KDIR/launcher/SafeKernelLauncher.class"
 if [[ ! -f "$LAUNCHER_CLASS" || "$LAUNCHER_SRC" -nt "$LAUNCHER_CLASS" || "$KDIR/rjk.jar" -nt "$LAUNCHER_CLASS" ]]; then
@@ -92,6 +97,7 @@ if [[ ! -f "$LAUNCHER_CLASS" || "$LAUNCHER_SRC" -nt "$LAUNCHER_CLASS" || "$KDIR/
 fi
 
 # --- 4. init script + kernel.json (rewritten every run) -------------------------------------------
+step "kernel.json"
 cat >"$KDIR/init.jshell" <<'EOF'
 // written by src/scripts/setup.sh: plain values as text/plain, tracebacks without ANSI colours
 options().set("display.defaultMime", "text/plain");
@@ -101,8 +107,11 @@ EOF
 JAVA_BIN=$(command -v java)
 # Kernel heap: 3g by default; Binder's 2 GB containers set SEQBOOK_KERNEL_XMX lower (binder/postBuild).
 # An existing kernelspec keeps its heap unless SEQBOOK_KERNEL_XMX says otherwise (so a later run.sh on Binder
-# does not put a 2 GB container back to 3g).
-XMX="${SEQBOOK_KERNEL_XMX:-$(grep -o '"-Xmx[0-9]*[mg]"' "$KDIR/kernel.json" 2>/dev/null | head -n1 | tr -d '"' | sed 's/^-Xmx//')}"
+# does not put a 2 GB container back to 3g). On a first run there is no kernel.json: the default applies.
+XMX="${SEQBOOK_KERNEL_XMX:-}"
+if [[ -z "$XMX" && -f "$KDIR/kernel.json" ]]; then
+    XMX=$(sed -n 's/.*"-Xmx\([0-9]*[mg]\)".*/\1/p' "$KDIR/kernel.json" | head -n1)
+fi
 XMX="${XMX:-3g}"
 [[ "$XMX" =~ ^[0-9]+[mg]$ ]] || die "SEQBOOK_KERNEL_XMX must look like 3g or 1200m, got '$XMX'"
 PYTHON=/usr/bin/python3
@@ -119,6 +128,8 @@ spec = {
         "-Dfile.encoding=UTF-8",
         "-Dsun.stdout.encoding=UTF-8",
         "-Dsun.stderr.encoding=UTF-8",
+        # lets the launcher find the thread that runs an interrupted cell (SafeKernelLauncher.CellInterrupter)
+        "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
         "-cp", f"{kdir}/rjk.jar:{kdir}/launcher",
         "SafeKernelLauncher",
         "{connection_file}",
