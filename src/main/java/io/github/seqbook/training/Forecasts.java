@@ -58,6 +58,9 @@ public final class Forecasts {
         long n = x.size(0);
         long steps = x.size(1);
         for (int k = 0; k < ahead; k++) {
+            final int done = k;
+            TrainingInterruptedException.check(() -> String.format("forecastAhead: interrupted after %d of %d steps",
+                    done, ahead));
             INDArray next = Training.predict(model, grown);
             if (next.rank() != 2 || next.size(1) != 1) {
                 throw new IllegalArgumentException("forecastAhead needs a model that forecasts one value per series, "
@@ -88,6 +91,9 @@ public final class Forecasts {
         Nd4j.getRandom().setSeed(seed);
         INDArray[] draws = new INDArray[samples];
         for (int i = 0; i < samples; i++) {
+            final int done = i;
+            TrainingInterruptedException.check(() -> String.format("mcDropout: interrupted after %d of %d samples; "
+                    + "the model is unchanged", done, samples));
             draws[i] = Training.fromNcw(Training.output(model, ncw, true).dup()).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
         }
         INDArray stacked = Nd4j.stack(0, draws);

@@ -49,6 +49,9 @@ public final class Training {
      * @param epochs  number of epochs, at least 1
      * @param metrics extra validation metrics, e.g. {@link Metrics#LAST_TIME_STEP_MSE}
      * @return the per-epoch history
+     * @throws TrainingInterruptedException when the thread is interrupted (Jupyter's "Interrupt" button): checked
+     *         before every batch; the model keeps the weights of the last completed batch
+     * @throws TrainingDivergedException when the loss becomes NaN or infinite or explodes
      */
     public static History fit(Model model, Split train, Split valid, int epochs, Metric... metrics) {
         return fit(model, train, valid, epochs, new FitOptions(), metrics);
@@ -62,6 +65,8 @@ public final class Training {
         Require.notNull("valid", valid);
         Require.positive("epochs", epochs);
         Require.notNull("options", options);
+        TrainingInterruptedException.check(() -> String.format("fit: interrupted before epoch 1/%d; the model is "
+                + "unchanged", epochs));
         checkCompatible(model, train, "train");
         checkCompatible(model, valid, "valid");
         if (!Double.isNaN(options.clipNorm()) && !Double.isNaN(options.clipValue())) {
@@ -90,7 +95,12 @@ public final class Training {
             INDArray y = Nd4j.pullRows(yRows, 1, order).reshape('c', yAll.shape());
             double lossSum = 0;
             int batches = 0;
+            int totalBatches = (n + batch - 1) / batch;
             for (int from = 0; from < n; from += batch) {
+                final int e = epoch;
+                final int done = from / batch;
+                TrainingInterruptedException.check(() -> String.format("%s: interrupted in epoch %d/%d after batch %d of %d; "
+                        + "the model keeps the weights of the last completed batch", name, e, epochs, done, totalBatches));
                 int to = Math.min(n, from + batch);
                 INDArray bx = x.get(NDArrayIndex.interval(from, to));
                 INDArray by = y.get(NDArrayIndex.interval(from, to));
@@ -108,7 +118,13 @@ public final class Training {
             } else if (loss > 1 && loss > DIVERGENCE_FACTOR * firstLoss) {
                 throw diverged(name, epoch, batches, String.format("the loss exploded from %.4g to %.4g", firstLoss, loss));
             }
-            INDArray validPred = predict(model, valid.x());
+            INDArray validPred;
+            try {
+                validPred = predict(model, valid.x());
+            } catch (TrainingInterruptedException interrupted) {
+                throw new TrainingInterruptedException(String.format("%s: interrupted in epoch %d/%d while validating, "
+                        + "after all %d batches; the model keeps the weights of epoch %d", name, epoch, epochs, batches, epoch));
+            }
             double valLoss = Metrics.mse(valid.y(), validPred);
             double seconds = (System.nanoTime() - start) / 1e9;
             StringBuilder line = new StringBuilder(String.format("Epoch %d/%d - %.1fs - loss: %.4f - val_loss: %.4f",
@@ -185,6 +201,9 @@ public final class Training {
         long n = ncw.size(0);
         List<INDArray> parts = new ArrayList<>();
         for (long from = 0; from < n; from += PREDICT_BATCH) {
+            final long done = from;
+            TrainingInterruptedException.check(() -> String.format("predict: interrupted after %d of %d series; "
+                    + "the model is unchanged", done, n));
             long to = Math.min(n, from + PREDICT_BATCH);
             parts.add(output(model, ncw.get(NDArrayIndex.interval(from, to))).dup());
         }
