@@ -12,8 +12,13 @@ SEQBOOK_RESULTS_DIR=<out>/results (where a notebook writes <notebook-stem>.csv).
 become ready within 20 s is killed and retried (up to 3 times). A failing cell marks the notebook as
 failed; the partly executed notebook is still saved and the run goes on with the next one.
 
+While a notebook runs, progress shows the code cell k/N, the seconds so far (and the notebook's time in its last
+recorded run, from <out>/timings.json) and the newest "Epoch e/E ..." line printed by the running cell: on one
+updating line in a terminal, as plain lines otherwise (CI logs: at most one every 10 s, at least one every 30 s).
+
 Writes <out>/<stem>.ipynb, <out>/<stem>.html, <out>/logs/<stem>.kernel.log (the kernel JVM's own
-stdout/stderr) and <out>/results.csv (all <out>/results/*.csv merged). Exit status 1 if a notebook failed.
+stdout/stderr), <out>/timings.json and <out>/results.csv (all <out>/results/*.csv merged). Exit status 1 if a
+notebook failed.
 """
 import argparse
 import asyncio
@@ -21,7 +26,9 @@ import csv
 import glob
 import html
 import inspect
+import json
 import os
+import shutil
 import re
 import signal
 import sys
@@ -54,6 +61,104 @@ def log(msg):
 
 class KernelStartError(Exception):
     pass
+
+
+EPOCH_LINE = re.compile(r"Epoch \d+/\d+[^\r\n]*")
+
+
+class Progress:
+    """Where the running notebook is: code cell k/N, seconds so far, the newest Epoch line of the running cell."""
+
+    PLAIN_MIN_GAP = 10.0   # plain lines: at most one every 10 s ...
+    PLAIN_HEARTBEAT = 30.0  # ... and at least one every 30 s
+
+    def __init__(self, n_cells, estimate=None, stream=None):
+        self.n_cells = n_cells
+        self.estimate = estimate
+        self.stream = stream or sys.stdout
+        self.tty = self.stream.isatty()
+        self.t0 = time.monotonic()
+        self.cell = 0
+        self.epoch = ""
+        self.last_plain = ("", 0.0)  # (what was printed, when)
+        self.shown = False
+
+    def cell_started(self, k):
+        self.cell = k
+        self.epoch = ""
+
+    def text(self, text):
+        found = EPOCH_LINE.findall(text)
+        if found:
+            self.epoch = found[-1].strip()
+
+    def line(self):
+        elapsed = time.monotonic() - self.t0
+        est = f" (last run {self.estimate:.0f} s)" if self.estimate else ""
+        out = f"  cell {self.cell}/{self.n_cells}, {elapsed:.0f} s{est}"
+        return out + (f" | {self.epoch}" if self.epoch else "")
+
+    def tick(self):
+        if self.cell == 0:
+            return
+        if self.tty:
+            width = shutil.get_terminal_size((100, 20)).columns
+            self.stream.write("\r\x1b[K" + self.line()[:max(20, width - 1)])
+            self.stream.flush()
+            self.shown = True
+            return
+        now = time.monotonic()
+        what = (self.cell, self.epoch)
+        printed, when = self.last_plain
+        changed = what != printed
+        if (changed and now - when >= self.PLAIN_MIN_GAP) or now - when >= self.PLAIN_HEARTBEAT:
+            self.stream.write(self.line() + "\n")
+            self.stream.flush()
+            self.last_plain = (what, now)
+
+    def clear(self):
+        if self.tty and self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
+
+    async def run(self, every=1.0):
+        try:
+            while True:
+                await asyncio.sleep(every)
+                self.tick()
+        except asyncio.CancelledError:
+            self.clear()
+            raise
+
+
+class ProgressClient(NotebookClient):
+    """nbclient's client, passing every stream output of the running cell to a Progress."""
+
+    progress = None
+
+    def output(self, outs, msg, display_id, cell_index):
+        if self.progress is not None and msg.get("msg_type") == "stream":
+            self.progress.text(msg.get("content", {}).get("text", ""))
+        return super().output(outs, msg, display_id, cell_index)
+
+
+def load_timings(out_dir):
+    try:
+        with open(os.path.join(out_dir, "timings.json"), encoding="utf-8") as f:
+            data = json.load(f)
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def save_timing(out_dir, stem, mode, seconds):
+    timings = load_timings(out_dir)
+    timings.setdefault(stem, {})[mode] = round(seconds, 1)
+    path = os.path.join(out_dir, "timings.json")
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        json.dump(timings, f, indent=1, sort_keys=True)
+    os.replace(path + ".tmp", path)
 
 
 def process_of(km):
@@ -160,7 +265,7 @@ def error_summary(ename, evalue, traceback):
     return f"{ename}: {evalue}"
 
 
-async def run_notebook(path, out_dir, cell_timeout):
+async def run_notebook(path, out_dir, cell_timeout, estimate=None):
     stem = os.path.splitext(os.path.basename(path))[0]
     nb_dir = os.path.dirname(os.path.abspath(path))
     nb = nbformat.read(path, as_version=4)
@@ -180,12 +285,15 @@ async def run_notebook(path, out_dir, cell_timeout):
     state = {"index": None, "executed": 0}
     t0 = time.monotonic()
     km = kc = None
+    progress = Progress(len(code_cells), estimate)
+    ticker = asyncio.ensure_future(progress.run())
     with open(log_path, "wb") as kernel_log:
         try:
             km, kc = await start_kernel(nb_dir, kernel_log)
-            client = NotebookClient(nb, km=km, kernel_name=KERNEL_NAME, timeout=cell_timeout,
+            client = ProgressClient(nb, km=km, kernel_name=KERNEL_NAME, timeout=cell_timeout,
                                     startup_timeout=STARTUP_TIMEOUT, resources={"metadata": {"path": nb_dir}})
             client.kc = kc
+            client.progress = progress
             client.reset_execution_trackers()
             # same steps as NotebookClient.async_execute, on the kernel started above
             info = await client.async_wait_for_reply(kc.kernel_info())
@@ -195,6 +303,7 @@ async def run_notebook(path, out_dir, cell_timeout):
                 if cell.cell_type != "code":
                     continue
                 state["index"] = index
+                progress.cell_started(state["executed"] + 1)
                 await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
                 state["executed"] += 1
             client.set_widgets_metadata()
@@ -225,6 +334,11 @@ async def run_notebook(path, out_dir, cell_timeout):
             row["error"] = f"{type(e).__name__}: {e} (at cell #{state['index']})"
             row["detail"] = tail(log_path)
         finally:
+            ticker.cancel()
+            try:
+                await ticker
+            except (asyncio.CancelledError, Exception):  # noqa: BLE001 - the ticker only prints
+                pass
             if INTERRUPTED:
                 row["status"] = "INTERRUPTED"
                 row["error"] = f"interrupted in cell #{state['index']}"
@@ -324,9 +438,16 @@ def looks_numeric(values):
 
 async def run_all(notebooks, out_dir, cell_timeout):
     rows = []
+    mode = "quick" if os.environ.get("SEQBOOK_QUICK") == "1" else "full"
+    timings = load_timings(out_dir)
     for i, path in enumerate(notebooks, 1):
-        log(f"[{i}/{len(notebooks)}] {path}")
-        row = await run_notebook(path, out_dir, cell_timeout)
+        stem = os.path.splitext(os.path.basename(path))[0]
+        estimate = timings.get(stem, {}).get(mode)
+        last = f" (last {mode} run: {estimate:.0f} s)" if estimate else ""
+        log(f"[{i}/{len(notebooks)}] {path}{last}")
+        row = await run_notebook(path, out_dir, cell_timeout, estimate)
+        if row["status"] == "ok":
+            save_timing(out_dir, stem, mode, row["seconds"])
         log(f"  {row['status']} in {row['seconds']:.1f} s, {row['cells']} cells, {row['images']} images")
         if row["error"]:
             log(f"  {row['error']}")

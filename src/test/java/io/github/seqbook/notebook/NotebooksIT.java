@@ -37,16 +37,32 @@ class NotebooksIT {
     static void runAllNotebooks() throws Exception {
         Path log = Files.createDirectories(OUT).resolve("runner.log");
         ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "src/scripts/run_notebooks.py", "--quick",
-                "--out", OUT.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+                "--out", OUT.toString()).redirectErrorStream(true);
         pb.environment().put("SEQBOOK_QUICK", "1");
         Process p = pb.start();
+        // Stream the runner's progress (cell k/N, the newest Epoch line) to the test log as it comes, and keep it.
+        StringBuilder all = new StringBuilder();
+        Thread pump = new Thread(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    System.out.println("[notebooks] " + line);
+                    all.append(line).append('\n');
+                }
+            } catch (IOException e) {
+                all.append("(runner output lost: ").append(e).append(")\n");
+            }
+        }, "runner-output");
+        pump.start();
         if (!p.waitFor(25, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new AssertionError("the notebook runner did not finish within 25 minutes");
         }
+        pump.join(10_000);
         exitCode = p.exitValue();
-        runnerLog = Files.readString(log, StandardCharsets.UTF_8);
-        System.out.println(runnerLog);
+        runnerLog = all.toString();
+        Files.writeString(log, runnerLog, StandardCharsets.UTF_8);
     }
 
     static Stream<String> notebooks() throws IOException {
@@ -59,6 +75,14 @@ class NotebooksIT {
     void runnerSucceeded() {
         assertEquals(0, exitCode, "run_notebooks.py failed:\n" + runnerLog);
         assertTrue(Files.isRegularFile(OUT.resolve("results.csv")), "merged results.csv missing");
+    }
+
+    @Test
+    void runnerShowsCellProgressWhileANotebookRuns() {
+        // not a terminal here, so progress comes as plain lines: "  cell 3/21, 12 s | Epoch 1/2 - ..."
+        Matcher m = Pattern.compile("(?m)^  cell (\\d+)/(\\d+), \\d+ s").matcher(runnerLog);
+        assertTrue(m.find(), "no progress line in the runner's output:\n" + runnerLog);
+        assertTrue(Integer.parseInt(m.group(1)) <= Integer.parseInt(m.group(2)), m.group());
     }
 
     @ParameterizedTest
