@@ -8,10 +8,10 @@ import org.dflib.jjava.jupyter.kernel.display.Renderer;
  * JJava's extension hook: listed in {@code META-INF/services/org.dflib.jjava.jupyter.Extension}, so JJava installs
  * it when {@code %classpath} (or {@code %maven}) adds the jar; other kernels never load it.
  *
- * <p>JJava loads extensions in a class loader of its own, not in the one that runs the notebook's code, so a
- * renderer registered here for {@link Displayable} would never match the tables a cell returns. The extension
- * therefore asks the kernel to evaluate the class literal of {@link JJavaRenderers} (the notebook's copy of it)
- * and registers through that copy.
+ * <p>JJava loads extensions in a class loader of its own: in 1.0-a6 a child of the notebook's class loader, in other
+ * releases a child of the kernel's, where a renderer registered for this copy of {@link Displayable} would never
+ * match the tables a cell returns. The extension therefore asks the kernel to evaluate the class literal of
+ * {@link JJavaRenderers}, which gives the notebook's copy in either case, and registers through that copy.
  */
 public final class JJavaExtension implements Extension {
     /** What the kernel evaluates: the notebook's copy of {@link JJavaRenderers}. */
