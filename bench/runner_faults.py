@@ -5,7 +5,7 @@ Run with /usr/bin/python3 (the Python that has Debian's Jupyter packages), after
 
     /usr/bin/python3 bench/runner_faults.py [--keep]
 
-Builds small throwaway notebooks (kernel "java", no %jars) in a temp dir and runs the real runner on them:
+Builds small throwaway notebooks (kernel "java", no %classpath setup line) in a temp dir and runs the real runner on them:
 
   a  a cell throws                 -> that notebook FAILED with cell number and error, the next one ok, exit != 0
   b  a cell over --timeout 5       -> FAILED with "no reply within --timeout 5 s"

@@ -26,7 +26,7 @@ bash "$REPO/src/scripts/setup.sh"
 step "build the jar"
 if ((cuda)); then
     # GPU build: the CUDA 11.6 backend (and its runtime) instead of the CPU one, as target/seqbook-cuda.jar;
-    # the runner rewrites the notebooks' %jars line to load it.
+    # the runner rewrites the notebooks' %classpath setup line to load it.
     echo "run.sh: mvn -Pcuda package (target/seqbook-cuda.jar; a large download the first time)"
     (cd "$REPO" && mvn -B -q -Pcuda -DskipTests package)
     jar="$REPO/target/seqbook-cuda.jar"

@@ -48,6 +48,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 STARTED = []  # Popen of every kernel started, killed at exit if still running
 INTERRUPTED = []
 JAR_OVERRIDE = []  # --jar: the helper jar to load instead of the one the notebooks name
+SETUP_MAGIC = "%classpath "  # every notebook's first code cell: %classpath ../target/seqbook.jar (see NotebookDialectTest)
 
 
 def on_signal(signum, _frame):
@@ -271,9 +272,9 @@ async def run_notebook(path, out_dir, cell_timeout, estimate=None):
     nb = nbformat.read(path, as_version=4)
     if JAR_OVERRIDE:
         for cell in nb.cells:
-            if cell.cell_type == "code" and cell.source.strip().startswith("%jars "):
-                log(f"  using {JAR_OVERRIDE[0]} instead of {cell.source.strip()[len('%jars '):]}")
-                cell.source = "%jars " + JAR_OVERRIDE[0]
+            if cell.cell_type == "code" and cell.source.strip().startswith(SETUP_MAGIC):
+                log(f"  using {JAR_OVERRIDE[0]} instead of {cell.source.strip()[len(SETUP_MAGIC):]}")
+                cell.source = SETUP_MAGIC + JAR_OVERRIDE[0]
     code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     # a notebook "01_basic_rnns" writes its results table to "01.csv" (Results.forNotebook("01"))
     result_csv = os.path.join(os.environ["SEQBOOK_RESULTS_DIR"], results_key(stem) + ".csv")
@@ -474,7 +475,7 @@ def main():
     ap.add_argument("--timeout", type=int, default=3600, help="seconds allowed per cell (default 3600)")
     ap.add_argument("--jar", default=None,
                     help="run the notebooks with this helper jar instead of target/seqbook.jar (e.g. the CUDA build "
-                         "target/seqbook-cuda.jar): their '%%jars' line is rewritten in the executed copy")
+                         "target/seqbook-cuda.jar): their '%%classpath' setup line is rewritten in the executed copy")
     args = ap.parse_args()
     if args.jar:
         if not os.path.isfile(args.jar):

@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 
 import io.github.seqbook.Require;
 import io.github.seqbook.RunMode;
 import io.github.seqbook.notebook.Display;
+import io.github.seqbook.notebook.Displayable;
+import io.github.seqbook.notebook.TableView;
 import io.github.seqbook.training.History;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -20,10 +21,16 @@ import tech.tablesaw.api.Table;
  * The results table at the end of each notebook: model | metric | this run | book | ratio | epochs | s/epoch |
  * params | mode, with the book's value looked up in {@link BookResults}.
  *
- * <p>{@link #show()} displays it as an HTML table. When the notebook runner sets {@code SEQBOOK_RESULTS_DIR},
- * it also writes {@code <dir>/<notebook>.csv}, which the runner merges into one CSV for the whole chapter.
+ * <p>{@link #show()} displays it as an HTML table (under the installed kernel, IJava and JJava; see {@link Display}),
+ * as text with numbers to 4 significant digits elsewhere. When the notebook runner sets
+ * {@code SEQBOOK_RESULTS_DIR}, it also writes {@code <dir>/<notebook>.csv}, which the runner merges into one CSV
+ * for the whole chapter.
  */
-public final class Results {
+public final class Results implements Displayable {
+    static {
+        Display.connect(); // IJava/JJava: a Results left as a cell's value renders as HTML too
+    }
+
     private final String notebook;
     private final Table table;
 
@@ -85,30 +92,39 @@ public final class Results {
         return table;
     }
 
-    /** The table as an HTML fragment, numbers to 4 significant digits. */
-    public String html() {
-        StringBuilder sb = new StringBuilder("<table class=\"seqbook-results\">\n<thead><tr>");
-        for (String h : new String[] {"model", "metric", "this run", "book", "ratio", "epochs", "s/epoch", "params"}) {
-            sb.append("<th>").append(h).append("</th>");
-        }
-        sb.append("</tr></thead>\n<tbody>\n");
+    /**
+     * The table as the notebook shows it: model | metric | this run | book | ratio | epochs | s/epoch | params,
+     * values and book values to 4 significant digits, and the run mode under it.
+     */
+    public TableView view() {
+        TableView view = new TableView("seqbook-results", "mode: " + RunMode.describe(),
+                "model", "metric", "this run", "book", "ratio", "epochs", "s/epoch", "params");
         for (int r = 0; r < table.rowCount(); r++) {
-            sb.append("<tr><td>").append(escape(table.stringColumn("model").get(r))).append("</td><td>")
-                    .append(table.stringColumn("metric").get(r)).append("</td><td>")
-                    .append(num(table.doubleColumn("this_run").getDouble(r))).append("</td><td>")
-                    .append(num(table.doubleColumn("book").getDouble(r))).append("</td><td>")
-                    .append(fixed(table.doubleColumn("ratio").getDouble(r), 2)).append("</td><td>")
-                    .append(table.intColumn("epochs").get(r)).append("</td><td>")
-                    .append(fixed(table.doubleColumn("s_per_epoch").getDouble(r), 1)).append("</td><td>")
-                    .append(table.longColumn("params").get(r)).append("</td></tr>\n");
+            view.row(table.stringColumn("model").get(r), table.stringColumn("metric").get(r),
+                    TableView.sig4(table.doubleColumn("this_run").getDouble(r)),
+                    TableView.sig4(table.doubleColumn("book").getDouble(r)),
+                    TableView.fixed(table.doubleColumn("ratio").getDouble(r), 2), table.intColumn("epochs").get(r),
+                    TableView.fixed(table.doubleColumn("s_per_epoch").getDouble(r), 1),
+                    table.longColumn("params").get(r));
         }
-        sb.append("</tbody></table>\n<p><small>mode: ").append(RunMode.describe()).append("</small></p>");
-        return sb.toString();
+        return view;
+    }
+
+    /** The table as an HTML fragment ({@link #view()}). */
+    @Override
+    public String toHtml() {
+        return view().toHtml();
+    }
+
+    /** The table as fixed-width text ({@link #view()}), numbers to 4 significant digits. */
+    @Override
+    public String toText() {
+        return view().toText();
     }
 
     /** Displays the table as HTML in the notebook (text elsewhere) and saves it for the runner if asked. */
     public void show() {
-        Display.html(html(), table.printAll());
+        Display.show(this);
         String dir = System.getenv("SEQBOOK_RESULTS_DIR");
         if (dir != null && !dir.isBlank()) {
             save(Path.of(dir).resolve(notebook + ".csv"));
@@ -127,18 +143,6 @@ public final class Results {
 
     @Override
     public String toString() {
-        return table.printAll();
-    }
-
-    private static String num(double v) {
-        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.4g", v);
-    }
-
-    private static String fixed(double v, int digits) {
-        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%." + digits + "f", v);
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return toText();
     }
 }

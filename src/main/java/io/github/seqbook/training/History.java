@@ -2,6 +2,9 @@ package io.github.seqbook.training;
 
 import java.util.Arrays;
 
+import io.github.seqbook.notebook.Display;
+import io.github.seqbook.notebook.Displayable;
+import io.github.seqbook.notebook.TableView;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
@@ -9,12 +12,17 @@ import tech.tablesaw.api.Table;
 /**
  * What {@link Training#fit} records, one row per epoch, like Keras' {@code history.history}: columns
  * {@code epoch}, {@code loss}, {@code val_loss}, one {@code val_<metric>} column per metric, and {@code seconds}.
+ * Left as a cell's value it shows as an HTML table under IJava and JJava ({@link Display}), as text with losses
+ * to 4 significant digits elsewhere.
  *
  * @param model   the model's name
  * @param table   the per-epoch table (Tablesaw)
  * @param params  number of trainable parameters of the model
  */
-public record History(String model, Table table, long params) {
+public record History(String model, Table table, long params) implements Displayable {
+    static {
+        Display.connect(); // IJava/JJava: a History left as a cell's value renders as HTML
+    }
 
     /** The training loss of every epoch. */
     public double[] loss() {
@@ -74,8 +82,41 @@ public record History(String model, Table table, long params) {
         return new History(model, t, params);
     }
 
+    /**
+     * The history as the notebook shows it: one row per epoch, losses and metrics to 4 significant digits, seconds
+     * to 2 decimals, and the model with its parameter count under it.
+     */
+    public TableView view() {
+        String[] headers = table.columnNames().toArray(String[]::new);
+        // Names from Training.describe already end with the parameter count.
+        String note = model.endsWith(" params") ? model : model + ", " + params + " params";
+        TableView view = new TableView("seqbook-history", note, headers);
+        for (int r = 0; r < table.rowCount(); r++) {
+            Object[] cells = new Object[headers.length];
+            for (int c = 0; c < headers.length; c++) {
+                cells[c] = switch (headers[c]) {
+                    case "epoch" -> table.intColumn(c).get(r);
+                    case "seconds" -> TableView.fixed(table.doubleColumn(c).getDouble(r), 2);
+                    default -> TableView.sig4(table.doubleColumn(c).getDouble(r));
+                };
+            }
+            view.row(cells);
+        }
+        return view;
+    }
+
+    @Override
+    public String toHtml() {
+        return view().toHtml();
+    }
+
+    @Override
+    public String toText() {
+        return view().toText();
+    }
+
     @Override
     public String toString() {
-        return table.printAll();
+        return toText();
     }
 }

@@ -19,12 +19,15 @@ import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /**
- * Lints every notebook for the dialect that runs under both IJava and the kernel we install: kernel name
- * {@code java}; magics alone in their cell; only {@code %jars <one path>}; no outputs committed.
+ * Lints every notebook for the dialect that runs under the kernel we install, IJava and JJava: kernel name
+ * {@code java}; the first code cell is the setup line {@code %classpath <path>/seqbook.jar} alone (one jar, no
+ * glob), and it is the only magic; no outputs committed. {@code %jars} is refused: JJava warns that it is
+ * deprecated on every run.
  */
 class NotebookDialectTest {
     static final Path NOTEBOOKS = Path.of("notebooks");
-    static final Pattern JARS = Pattern.compile("%jars [^\\s*?,;:]+\\.jar");
+    /** The setup line: one path, no glob or list, to the library's jar. */
+    static final Pattern SETUP = Pattern.compile("%classpath [^\\s*?,;:]*seqbook\\.jar");
 
     static Stream<Path> notebooks() throws IOException {
         try (Stream<Path> s = Files.list(NOTEBOOKS)) {
@@ -54,6 +57,7 @@ class NotebookDialectTest {
             out.add("nbformat must be 4");
         }
         int index = 0;
+        boolean firstCode = true;
         for (JsonNode cell : nb.path("cells")) {
             index++;
             if (!"code".equals(cell.path("cell_type").asText())) {
@@ -65,15 +69,32 @@ class NotebookDialectTest {
             if (cell.path("outputs").size() > 0 || !cell.path("execution_count").isNull()) {
                 out.add("cell " + index + ": committed with outputs or an execution count");
             }
-            boolean hasMagic = code.lines().anyMatch(l -> l.strip().startsWith("%"));
-            if (!hasMagic) {
+            boolean setupCell = firstCode;
+            firstCode = false;
+            if (setupCell && !SETUP.matcher(code).matches()) {
+                out.add("cell " + index + ": the first code cell must be the setup line '%classpath ../target/seqbook.jar'"
+                        + " alone, got '" + code + "'");
+                // and the magic rules below still apply to it
+            }
+            List<String> magics = code.lines().map(String::strip).filter(l -> l.startsWith("%")).toList();
+            if (magics.isEmpty()) {
                 continue;
             }
             if (code.lines().count() != 1) {
                 out.add("cell " + index + ": a magic must be alone in its cell");
-            } else if (!JARS.matcher(code).matches()) {
-                out.add("cell " + index + ": only '%jars <one path to a .jar>' is allowed, got '" + code + "'");
             }
+            for (String magic : magics) {
+                if (magic.startsWith("%jars")) {
+                    out.add("cell " + index + ": '%jars' is deprecated in JJava (it warns on every run); use "
+                            + "'%classpath ../target/seqbook.jar'");
+                } else if (!setupCell) {
+                    out.add("cell " + index + ": the only magic allowed is the setup line in the first code cell, got '"
+                            + magic + "'");
+                }
+            }
+        }
+        if (firstCode) {
+            out.add("no code cell: the first code cell must be the setup line '%classpath ../target/seqbook.jar'");
         }
         return out;
     }
@@ -83,19 +104,39 @@ class NotebookDialectTest {
         String bad = """
                 {"nbformat": 4, "metadata": {"kernelspec": {"name": "rapaio"}},
                  "cells": [
-                  {"cell_type": "code", "execution_count": null, "outputs": [], "source": ["%jars a.jar\\n", "int x = 1;"]},
+                  {"cell_type": "markdown", "source": ["# title"]},
+                  {"cell_type": "code", "execution_count": null, "outputs": [], "source": ["%jars ../target/seqbook.jar"]},
+                  {"cell_type": "code", "execution_count": null, "outputs": [], "source": ["%classpath a.jar\\n", "int x = 1;"]},
                   {"cell_type": "code", "execution_count": null, "outputs": [], "source": ["%maven org:a:1"]},
-                  {"cell_type": "code", "execution_count": null, "outputs": [], "source": ["%jars lib/*.jar"]},
                   {"cell_type": "code", "execution_count": 3, "outputs": [{}], "source": ["1 + 1"]},
-                  {"cell_type": "code", "execution_count": null, "outputs": [], "source": ["%jars ../target/seqbook.jar"]}
+                  {"cell_type": "code", "execution_count": null, "outputs": [], "source": ["int y = 2;"]}
                  ]}""";
         List<String> p = problems(new ObjectMapper().readTree(bad));
-        assertEquals(5, p.size(), String.join("\n", p));
-        assertTrue(p.get(0).contains("kernelspec"));
-        assertTrue(p.get(1).contains("alone"));
-        assertTrue(p.get(2).contains("only '%jars"));
-        assertTrue(p.get(3).contains("only '%jars"));
-        assertTrue(p.get(4).contains("outputs"));
-        assertFalse(String.join("", p).contains("cell 5"));
+        assertEquals(7, p.size(), String.join("\n", p));
+        assertTrue(p.get(0).contains("kernelspec"), p.get(0));
+        assertTrue(p.get(1).startsWith("cell 2: the first code cell must be the setup line"), p.get(1));
+        assertTrue(p.get(2).startsWith("cell 2: '%jars' is deprecated"), p.get(2));
+        assertTrue(p.get(3).startsWith("cell 3: a magic must be alone"), p.get(3));
+        assertTrue(p.get(4).startsWith("cell 3: the only magic allowed is the setup line"), p.get(4));
+        assertTrue(p.get(5).startsWith("cell 4: the only magic allowed is the setup line"), p.get(5));
+        assertTrue(p.get(6).startsWith("cell 5:") && p.get(6).contains("outputs"), p.get(6));
+        assertFalse(String.join("", p).contains("cell 6"));
+    }
+
+    @Test
+    void lintAcceptsTheSetupLineAndRefusesVariants() throws IOException {
+        String template = """
+                {"nbformat": 4, "metadata": {"kernelspec": {"name": "java"}},
+                 "cells": [{"cell_type": "code", "execution_count": null, "outputs": [], "source": ["%s"]},
+                           {"cell_type": "code", "execution_count": null, "outputs": [], "source": ["int x = 1;"]}]}""";
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(List.of(), problems(json.readTree(template.formatted("%classpath ../target/seqbook.jar"))));
+        for (String bad : List.of("%classpath ../target/*.jar", "%classpath ../target/other.jar",
+                "%classpath a.jar:../target/seqbook.jar", "%jar ../target/seqbook.jar", "int x = 0;")) {
+            assertFalse(problems(json.readTree(template.formatted(bad))).isEmpty(), "accepted: " + bad);
+        }
+        String noCode = """
+                {"nbformat": 4, "metadata": {"kernelspec": {"name": "java"}}, "cells": []}""";
+        assertEquals(1, problems(json.readTree(noCode)).size());
     }
 }

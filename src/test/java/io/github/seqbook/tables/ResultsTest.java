@@ -26,8 +26,8 @@ class ResultsTest {
                 .add("something new", "val_mse", 0.5);
         assertEquals(1.0, r.table().doubleColumn("ratio").getDouble(0), 1e-6);
         assertTrue(Double.isNaN(r.table().doubleColumn("book").getDouble(1)));
-        assertTrue(r.html().contains("<td>naive (last value)</td><td>val_mse</td><td>0.02021</td><td>0.02021</td><td>1.00</td>"),
-                r.html());
+        assertTrue(r.toHtml().contains("<td>naive (last value)</td><td>val_mse</td><td>0.02021</td><td>0.02021</td><td>1.00</td>"),
+                r.toHtml());
         Path csv = dir.resolve("sub/01.csv");
         r.save(csv);
         var lines = Files.readAllLines(csv);
