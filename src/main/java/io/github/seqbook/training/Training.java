@@ -139,6 +139,11 @@ public final class Training {
                 line.append(String.format(" - val_%s: %.4f", m.name(), v));
             }
             row.setDouble("seconds", seconds);
+            // Checked before printing too: under the Jupyter kernel a print from an interrupted thread fails inside
+            // the kernel's messaging (ZMQException "Errno 4") instead of giving this message.
+            final int e = epoch;
+            TrainingInterruptedException.check(() -> String.format("%s: interrupted at the end of epoch %d/%d; "
+                    + "the model keeps the weights of epoch %d", name, e, epochs, e));
             if (out != null) {
                 out.println(line);
                 out.flush();
