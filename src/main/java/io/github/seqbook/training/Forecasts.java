@@ -49,11 +49,19 @@ public final class Forecasts {
      * @param x     series {@code [batch, steps, 1]}
      * @param ahead steps to forecast, at least 1
      * @return forecasts {@code [batch, ahead]}
+     * @throws IllegalArgumentException when the model reads one fixed length (a Flatten + Dense model cannot read
+     *                                  the grown input) or outputs more than one value per series
      */
     public static INDArray forecastAhead(Model model, INDArray x, int ahead) {
         Require.notNull("model", model);
         Require.series("x", x);
         Require.positive("ahead", ahead);
+        if (InputSteps.fixedLength(model, x.size(2)) > 0) {
+            throw new IllegalArgumentException("model reads " + InputSteps.fixedDescription(model, x.size(2))
+                    + " (a Flatten in front of a Dense layer), but forecastAhead feeds each forecast back as one more "
+                    + "step: use a model that reads any length (an RNN), or one that forecasts all " + ahead
+                    + " values at once (Models.linear(steps, " + ahead + "))");
+        }
         INDArray grown = x.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
         long n = x.size(0);
         long steps = x.size(1);
@@ -84,6 +92,7 @@ public final class Forecasts {
         Require.notNull("model", model);
         Require.series("x", x);
         Require.inRange("samples", samples, 2, 100_000);
+        InputSteps.check(model, "x", x.size(1), x.size(2));
         INDArray ncw = Training.toNcw(x);
         Nd4j.getRandom().setSeed(seed);
         INDArray[] draws = new INDArray[samples];

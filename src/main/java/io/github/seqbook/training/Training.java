@@ -177,10 +177,14 @@ public final class Training {
      *
      * @param model a network reading NCW series
      * @param x     series {@code [batch, steps, 1]}
+     * @throws IllegalArgumentException when {@code x} is not {@code [batch, steps, 1]}, holds NaN or Inf, or has a
+     *                                  length the model cannot read (shorter than its valid convolutions need, or
+     *                                  not the one length a Flatten + Dense model reads)
      */
     public static INDArray predict(Model model, INDArray x) {
         Require.notNull("model", model);
         Require.series("x", x);
+        InputSteps.check(model, "x", x.size(1), x.size(2));
         INDArray ncw = toNcw(x);
         long n = ncw.size(0);
         List<INDArray> parts = new ArrayList<>();
@@ -279,6 +283,7 @@ public final class Training {
         Require.notNull("model", model);
         Require.finite(what + ".x", split.x());
         Require.finite(what + ".y", split.y());
+        InputSteps.check(model, what + ".x", split.steps(), split.x().size(2));
         long outputs = outputSize(model);
         long yOutputs = split.y().size(split.y().rank() - 1);
         if (outputs > 0 && outputs != yOutputs) {
