@@ -32,7 +32,10 @@ public final class Training {
     public static final int BATCH_SIZE = 32;
     /** Batch size for inference (evaluation, prediction); only memory, not results, depends on it. */
     static final int PREDICT_BATCH = 1000;
-    /** A training loss this many times the first epoch's (and above 1) counts as diverging. */
+    /**
+     * A training loss this many times the first epoch's, or a batch loss this many times the first batch's (and
+     * above 1), counts as diverging.
+     */
     static final double DIVERGENCE_FACTOR = 1e3;
 
     private Training() {
@@ -82,6 +85,7 @@ public final class Training {
         int n = train.size();
         int batch = Math.min(options.batchSize(), n);
         double firstLoss = Double.NaN;
+        double firstBatchLoss = Double.NaN;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             long start = System.nanoTime();
             // Keras shuffles the training set at the start of every epoch.
@@ -99,13 +103,20 @@ public final class Training {
                 if (!Double.isFinite(loss)) {
                     throw diverged(name, epoch, from / batch + 1, "the loss became " + loss);
                 }
+                // Within an epoch too: the untrained model's first batch sets the scale of a sane loss.
+                if (Double.isNaN(firstBatchLoss)) {
+                    firstBatchLoss = loss;
+                } else if (exploded(firstBatchLoss, loss)) {
+                    throw diverged(name, epoch, from / batch + 1, String.format(
+                            "the batch loss exploded from %.4g (first batch) to %.4g", firstBatchLoss, loss));
+                }
                 lossSum += loss;
                 batches++;
             }
             double loss = lossSum / batches;
             if (epoch == 1) {
                 firstLoss = loss;
-            } else if (loss > 1 && loss > DIVERGENCE_FACTOR * firstLoss) {
+            } else if (exploded(firstLoss, loss)) {
                 throw diverged(name, epoch, batches, String.format("the loss exploded from %.4g to %.4g", firstLoss, loss));
             }
             INDArray validPred = predict(model, valid.x());
@@ -129,6 +140,11 @@ public final class Training {
             }
         }
         return history;
+    }
+
+    /** A loss above 1 and {@link #DIVERGENCE_FACTOR} times the reference counts as diverging. */
+    static boolean exploded(double reference, double loss) {
+        return loss > 1 && loss > DIVERGENCE_FACTOR * reference;
     }
 
     /**
