@@ -102,6 +102,19 @@ class InputStepsTest {
         // Iterative forecasting grows the input by one step per forecast: refused up front, naming the model.
         refused(() -> Forecasts.forecastAhead(linear, series(50), 10), "model", "exactly 50", "forecastAhead");
         refused(() -> Forecasts.mcDropout(linear, series(30), 3, 1), "x has 30 time steps", "exactly 50");
+
+        // A graph: causal convolution, gated units, then a flatten of 2 channels x 7 steps into a dense layer.
+        ComputationGraph graph = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(1)
+                .dataType(DataType.FLOAT).graphBuilder().addInputs("in")
+                .setInputTypes(InputType.recurrent(1, 7, RNNFormat.NCW))
+                .addLayer("conv", Models.causalConv1d(4, 2, 2, Activation.IDENTITY), "in")
+                .addVertex("gate", io.github.seqbook.layers.GatedActivationUnit.bookCode(), "conv")
+                .addLayer("dense", Models.denseOutput(2), "gate")
+                .inputPreProcessor("dense", new io.github.seqbook.layers.FlattenSequence(2))
+                .setOutputs("dense").build());
+        graph.init();
+        refused(() -> Training.predict(graph, series(8)), "x has 8 time steps", "exactly 7");
+        assertArrayEquals(new long[] {2, 2}, Training.predict(graph, series(7)).shape());
     }
 
     @Test
