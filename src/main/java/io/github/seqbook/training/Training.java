@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Random;
 
 import io.github.seqbook.Require;
+import io.github.seqbook.SequenceLayout;
 import io.github.seqbook.data.Split;
 import io.github.seqbook.layers.Gru;
 import org.deeplearning4j.nn.api.Model;
@@ -240,15 +241,18 @@ public final class Training {
         }
     }
 
-    /** Book layout to NCW: {@code [b, t, c] -> [b, c, t]}; rank-2 arrays are returned as a float copy. */
+    /**
+     * Book layout to NCW as float32, for the networks: {@code [b, t, c] -> [b, c, t]}; rank-2 arrays are returned as
+     * a float copy. See {@link SequenceLayout}.
+     */
     public static INDArray toNcw(INDArray a) {
         INDArray f = a.castTo(DataType.FLOAT);
-        return a.rank() == 3 ? f.permute(0, 2, 1).dup('c') : f.dup('c');
+        return a.rank() == 3 ? SequenceLayout.nwcToNcw(f) : f.dup('c');
     }
 
     /** NCW to the book's layout: {@code [b, c, t] -> [b, t, c]}; rank-2 arrays are returned unchanged. */
     public static INDArray fromNcw(INDArray a) {
-        return a.rank() == 3 ? a.permute(0, 2, 1).dup('c') : a;
+        return a.rank() == 3 ? SequenceLayout.ncwToNwc(a) : a;
     }
 
     /** The layer a wrapper such as {@code LastTimeStep} holds, or the layer itself. */
