@@ -82,11 +82,17 @@ public final class Forecasts {
      * inference and returns the mean and standard deviation of the forecasts. A model without dropout gives
      * identical samples (zero spread).
      *
+     * <p>Side effect: the dropout masks come from ND4J's global random generator, which this reseeds with
+     * {@code seed} ({@code Nd4j.getRandom().setSeed}); random draws after the call (e.g. a later fit's dropout
+     * masks) follow from {@code seed}, not from what came before.
+     *
      * @param model   a network with dropout layers (e.g. {@link io.github.seqbook.models.Models#sequenceToSequenceRnnWithDropout})
      * @param x       series {@code [batch, steps, 1]}
      * @param samples number of stochastic forward passes, at least 2
      * @param seed    seed of the dropout masks, for reproducible bands
      * @return per-forecast mean and standard deviation, in the layout of {@link Training#predict}
+     * @throws IllegalArgumentException when {@code x} is not {@code [batch, steps, 1]} or has a length the model
+     *                                  cannot read, or {@code samples} is outside {@code [2, 100000]}
      */
     public static Uncertainty mcDropout(Model model, INDArray x, int samples, long seed) {
         Require.notNull("model", model);

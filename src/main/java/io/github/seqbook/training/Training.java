@@ -58,7 +58,16 @@ public final class Training {
         return fit(model, train, valid, epochs, new FitOptions(), metrics);
     }
 
-    /** {@link #fit(Model, Split, Split, int, Metric...)} with explicit options (batch size, seed, output). */
+    /**
+     * {@link #fit(Model, Split, Split, int, Metric...)} with explicit options (batch size, seed, output, clipping).
+     * Side effect: a clipping option is written into the model's layers and stays there for later fits (see
+     * {@link FitOptions#clipNorm}). Shuffling uses its own generator seeded from the options; ND4J's global one is
+     * left to DL4J (dropout masks).
+     *
+     * @throws IllegalArgumentException when the splits do not fit the model (shapes, input length, NaN or Inf)
+     * @throws TrainingDivergedException when a loss becomes NaN or Inf, a batch loss exceeds 1 and 1000 times the
+     *                                   first batch's, or an epoch's loss 1000 times the first epoch's
+     */
     public static History fit(Model model, Split train, Split valid, int epochs, FitOptions options,
                               Metric... metrics) {
         Require.notNull("model", model);

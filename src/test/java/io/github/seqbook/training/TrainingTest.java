@@ -176,6 +176,10 @@ class TrainingTest {
             assertEquals(org.deeplearning4j.nn.conf.GradientNormalization.ClipL2PerParamType, base.getGradientNormalization());
             assertEquals(1.0, base.getGradientNormalizationThreshold(), 0.0);
         }
+        // The documented side effect: the setting stays on the model for a later fit without clipping options.
+        Training.fit(model, train.head(64), data.valid().head(32), 1, new FitOptions().out(null));
+        var first = (org.deeplearning4j.nn.conf.layers.BaseLayer) model.getLayer(0).conf().getLayer();
+        assertEquals(org.deeplearning4j.nn.conf.GradientNormalization.ClipL2PerParamType, first.getGradientNormalization());
         // Clipping every gradient value to 1e-12 freezes the model: Adam's update then is ~1e-12 / (1e-12 + 1e-7).
         MultiLayerNetwork frozen = Models.linear(50, 1);
         INDArray before = frozen.params().dup();
