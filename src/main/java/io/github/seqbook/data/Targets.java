@@ -64,14 +64,33 @@ public final class Targets {
      * {@code downsample(y, k - 1, s)}; for 50 steps, {@code k = 4}, {@code s = 2} that is 24 steps (3, 5, ..., 49),
      * as many as the layer outputs.
      *
+     * <p>As in numpy, a {@code start} on the last step (or a stride past the end) keeps that one step:
+     * {@code Y[:, 49::2]} of 50 steps has shape {@code [batch, 1, ahead]}.
+     *
      * @param y      targets {@code [batch, steps, ahead]}
      * @param start  first step kept, in {@code [0, steps - 1]}
      * @param stride distance between kept steps, at least 1
+     * @throws IllegalArgumentException when {@code y} is not rank 3, {@code start} is outside
+     *                                  {@code [0, steps - 1]} (the result would be empty) or {@code stride < 1}
      */
     public static INDArray downsample(INDArray y, int start, int stride) {
         Require.rank("y", y, 3, "[batch, steps, ahead]");
         Require.inRange("start", start, 0, (int) y.size(1) - 1);
         Require.positive("stride", stride);
-        return y.get(NDArrayIndex.all(), NDArrayIndex.interval(start, stride, y.size(1)), NDArrayIndex.all()).dup('c');
+        return y.get(NDArrayIndex.all(), NDArrayIndex.indices(keptSteps(y.size(1), start, stride)), NDArrayIndex.all())
+                .dup('c');
+    }
+
+    /**
+     * The steps numpy's {@code start::stride} keeps out of {@code steps}: {@code start, start + stride, ...} below
+     * {@code steps}. Listed explicitly because ND4J's strided {@code NDArrayIndex.interval(start, stride, end)} throws
+     * "Indices are out of range" whenever {@code end - start < stride} (e.g. start 49, stride 2 of 50 steps).
+     */
+    static long[] keptSteps(long steps, long start, long stride) {
+        long[] kept = new long[(int) ((steps - start + stride - 1) / stride)];
+        for (int i = 0; i < kept.length; i++) {
+            kept[i] = start + i * stride;
+        }
+        return kept;
     }
 }

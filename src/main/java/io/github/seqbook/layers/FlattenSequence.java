@@ -1,5 +1,6 @@
 package io.github.seqbook.layers;
 
+import io.github.seqbook.SequenceLayout;
 import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -48,7 +49,7 @@ public final class FlattenSequence implements InputPreProcessor {
                     + ", steps] input, got shape " + java.util.Arrays.toString(input.shape()));
         }
         long batch = input.size(0);
-        INDArray flat = input.permute(0, 2, 1).dup('c').reshape('c', batch, input.size(1) * input.size(2));
+        INDArray flat = SequenceLayout.ncwToNwc(input).reshape('c', batch, input.size(1) * input.size(2));
         return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, flat);
     }
 
@@ -56,7 +57,7 @@ public final class FlattenSequence implements InputPreProcessor {
     public INDArray backprop(INDArray output, int miniBatchSize, LayerWorkspaceMgr workspaceMgr) {
         long batch = output.size(0);
         long steps = output.size(1) / channels;
-        INDArray grad = output.reshape('c', batch, steps, channels).permute(0, 2, 1).dup('c');
+        INDArray grad = SequenceLayout.nwcToNcw(output.reshape('c', batch, steps, channels));
         return workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, grad);
     }
 

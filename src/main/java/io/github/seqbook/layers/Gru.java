@@ -2,6 +2,10 @@ package io.github.seqbook.layers;
 
 import java.util.List;
 
+import io.github.seqbook.layers.engine.CustomRecurrentLayer;
+import io.github.seqbook.layers.engine.GruImpl;
+import io.github.seqbook.layers.engine.ParamSpec;
+import io.github.seqbook.layers.engine.TimeMajorRnnImpl;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -49,7 +53,7 @@ public final class Gru extends CustomRecurrentLayer {
     }
 
     @Override
-    TimeMajorRnnImpl<?> createImpl(NeuralNetConfiguration conf, DataType dataType) {
+    protected TimeMajorRnnImpl<?> createImpl(NeuralNetConfiguration conf, DataType dataType) {
         return new GruImpl(conf, dataType);
     }
 

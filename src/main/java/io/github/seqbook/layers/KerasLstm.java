@@ -3,6 +3,11 @@ package io.github.seqbook.layers;
 import java.util.List;
 import java.util.Map;
 
+import io.github.seqbook.layers.engine.CustomRecurrentLayer;
+import io.github.seqbook.layers.engine.KerasLstmImpl;
+import io.github.seqbook.layers.engine.OpTape;
+import io.github.seqbook.layers.engine.ParamSpec;
+import io.github.seqbook.layers.engine.TimeMajorRnnImpl;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -69,12 +74,12 @@ public final class KerasLstm extends CustomRecurrentLayer {
     }
 
     @Override
-    char drawOrder(ParamSpec spec) {
+    protected char drawOrder(ParamSpec spec) {
         return 'f'; // as DL4J's LSTM
     }
 
     @Override
-    void finishInitialisation(Map<String, INDArray> params) {
+    protected void finishInitialisation(Map<String, INDArray> params) {
         int u = Math.toIntExact(getNOut());
         toKerasGateOrder(params.get(KERNEL), u);
         toKerasGateOrder(params.get(RECURRENT_KERNEL), u);
@@ -92,7 +97,7 @@ public final class KerasLstm extends CustomRecurrentLayer {
     }
 
     @Override
-    TimeMajorRnnImpl<?> createImpl(NeuralNetConfiguration conf, DataType dataType) {
+    protected TimeMajorRnnImpl<?> createImpl(NeuralNetConfiguration conf, DataType dataType) {
         return new KerasLstmImpl(conf, dataType);
     }
 

@@ -2,6 +2,11 @@ package io.github.seqbook.layers;
 
 import java.util.List;
 
+import io.github.seqbook.layers.engine.CustomRecurrentLayer;
+import io.github.seqbook.layers.engine.KerasSimpleRnnImpl;
+import io.github.seqbook.layers.engine.OpTape;
+import io.github.seqbook.layers.engine.ParamSpec;
+import io.github.seqbook.layers.engine.TimeMajorRnnImpl;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -49,12 +54,12 @@ public final class KerasSimpleRnn extends CustomRecurrentLayer {
     }
 
     @Override
-    char drawOrder(ParamSpec spec) {
+    protected char drawOrder(ParamSpec spec) {
         return 'f'; // DL4J's SimpleRnn initialises its 'f'-order kernels: same seed, same weights
     }
 
     @Override
-    TimeMajorRnnImpl<?> createImpl(NeuralNetConfiguration conf, DataType dataType) {
+    protected TimeMajorRnnImpl<?> createImpl(NeuralNetConfiguration conf, DataType dataType) {
         return new KerasSimpleRnnImpl(conf, dataType);
     }
 

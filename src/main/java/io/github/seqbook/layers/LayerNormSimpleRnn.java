@@ -2,6 +2,10 @@ package io.github.seqbook.layers;
 
 import java.util.List;
 
+import io.github.seqbook.layers.engine.CustomRecurrentLayer;
+import io.github.seqbook.layers.engine.LayerNormSimpleRnnImpl;
+import io.github.seqbook.layers.engine.ParamSpec;
+import io.github.seqbook.layers.engine.TimeMajorRnnImpl;
 import io.github.seqbook.Require;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -64,7 +68,7 @@ public final class LayerNormSimpleRnn extends CustomRecurrentLayer {
     }
 
     @Override
-    TimeMajorRnnImpl<?> createImpl(NeuralNetConfiguration conf, DataType dataType) {
+    protected TimeMajorRnnImpl<?> createImpl(NeuralNetConfiguration conf, DataType dataType) {
         return new LayerNormSimpleRnnImpl(conf, dataType);
     }
 

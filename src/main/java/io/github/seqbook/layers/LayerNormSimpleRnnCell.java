@@ -3,6 +3,9 @@ package io.github.seqbook.layers;
 import java.util.List;
 import java.util.Map;
 
+import io.github.seqbook.layers.engine.LayerNormOps;
+import io.github.seqbook.layers.engine.OpTape;
+import io.github.seqbook.layers.engine.ParamSpec;
 import io.github.seqbook.Require;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -49,7 +49,7 @@ public final class RecurrentDropConnect implements IWeightNoise {
             return param;
         }
         // The mask is drawn column by column whatever the layout of the weights ('f', as DL4J's own recurrent
-        // layers store RW), so a seed drops the same weights in this package's c-order layers as in DL4J's.
+        // layers store RW), so a seed drops the same weights in this project's c-order layers as in DL4J's.
         INDArray mask = workspaceMgr.createUninitialized(ArrayType.INPUT, param.dataType(), param.shape(), 'f');
         Nd4j.getExecutioner().exec(new BernoulliDistribution(mask, 1.0 - rate));
         return mask.muli(param).divi(1.0 - rate);

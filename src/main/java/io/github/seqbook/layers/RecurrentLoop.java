@@ -3,6 +3,10 @@ package io.github.seqbook.layers;
 import java.util.List;
 import java.util.Objects;
 
+import io.github.seqbook.layers.engine.CustomRecurrentLayer;
+import io.github.seqbook.layers.engine.ParamSpec;
+import io.github.seqbook.layers.engine.RecurrentLoopImpl;
+import io.github.seqbook.layers.engine.TimeMajorRnnImpl;
 import io.github.seqbook.Require;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -50,7 +54,7 @@ public final class RecurrentLoop extends CustomRecurrentLayer {
     }
 
     @Override
-    TimeMajorRnnImpl<?> createImpl(NeuralNetConfiguration conf, DataType dataType) {
+    protected TimeMajorRnnImpl<?> createImpl(NeuralNetConfiguration conf, DataType dataType) {
         return new RecurrentLoopImpl(conf, dataType);
     }
 

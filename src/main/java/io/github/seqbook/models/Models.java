@@ -47,7 +47,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  *
  * <p>Every model reads a batch of univariate series in DL4J's NCW layout, {@code [batch, 1, steps]};
  * {@link io.github.seqbook.training.Training} converts the book's {@code [batch, steps, 1]} arrays for it.
- * Every builder returns an initialised network, seeded so that two calls give identical weights.
+ * Every builder returns an initialised network, seeded so that two calls give identical weights. Side effect:
+ * DL4J's initialisation reseeds ND4J's global random generator with the model's seed, so random draws right after
+ * a build are the same every time.
  */
 public final class Models {
     /** The seed the book sets before each model ({@code tf.random.set_seed(42)}). */

@@ -20,7 +20,8 @@ public final class Chapter {
     }
 
     /**
-     * Sets float32 as ND4J's default type (Keras' default) and returns a one-line summary such as
+     * Sets float32 as ND4J's default type (Keras' default) for the whole JVM, every later array included, and
+     * returns a one-line summary such as
      * {@code seqbook on Deeplearning4j 1.0.0-M2.1 | Backend: CPU (OPENBLAS, 2 threads) | mode: full}.
      */
     public static String setup() {

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import io.github.seqbook.Require;
 import io.github.seqbook.data.Split;
 import io.github.seqbook.training.History;
+import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -98,7 +99,8 @@ public final class Plots {
 
     /**
      * The book's {@code plot_learning_curves}: training loss at mid-epoch ({@code epoch - 0.5}) and validation
-     * loss at the end of each epoch, y from 0 to 0.05 as in the book (widened when the losses are larger).
+     * loss at the end of each epoch, y from 0 to 0.05 as in the book (widened when the losses are larger), ticks
+     * on whole epochs. The title is the history's model name, fitted to the panel (see {@link #fitTitle}).
      */
     public static BufferedImage learningCurves(History history) {
         return render(learningCurvesChart(history));
@@ -113,7 +115,6 @@ public final class Plots {
             throw new IllegalArgumentException("history has no epochs to plot");
         }
         XYChart chart = baseChart("Epochs", "Loss");
-        chart.setTitle(history.model());
         double[] trainX = new double[loss.length];
         double[] validX = new double[loss.length];
         for (int i = 0; i < loss.length; i++) {
@@ -127,14 +128,18 @@ public final class Plots {
         axes(chart, loss.length > 1 ? 1 : 0, Math.max(loss.length, 2), 0, top);
         chart.getStyler().setLegendPosition(LegendPosition.InsideNE);
         chart.getStyler().setYAxisDecimalPattern("0.000");
+        // Whole epochs only, as the book's MaxNLocator(integer=True): with an integer pattern XChart widens its tick
+        // step until no label would lose decimals.
+        chart.getStyler().setXAxisDecimalPattern("0");
+        fitTitle(chart, history.model());
         return chart;
     }
 
     // ---- plot_multiple_forecasts -----------------------------------------------------------------------------
 
     /**
-     * The book's {@code plot_multiple_forecasts} for the first series: inputs, then the actual next values
-     * (blue dots) and the forecast (red crosses).
+     * The book's {@code plot_multiple_forecasts} for the first series: inputs (blue), then the actual next values
+     * (red dots, {@code "ro-"}) and the forecast (blue crosses, {@code "bx-"}).
      *
      * @param x        inputs {@code [batch, steps, 1]}
      * @param actual   the true next values {@code [batch, ahead]} (or {@code [batch, ahead, 1]})
@@ -159,9 +164,9 @@ public final class Plots {
         int steps = input.length;
         XYChart chart = seriesChart(input, null, null, true, false);
         double[] t = range(steps, steps + act.length);
-        XYSeries a = addLine(chart, "Actual", t, act, BLUE);
-        a.setMarker(SeriesMarkers.CIRCLE);
-        XYSeries f = addLine(chart, "Forecast", t, fc, RED);
+        // The book: "ro-" for the actual values, "bx-" for the forecast.
+        addLine(chart, "Actual", t, act, RED);
+        XYSeries f = addLine(chart, "Forecast", t, fc, BLUE);
         f.setMarker(SeriesMarkers.CROSS);
         axes(chart, 0, steps + act.length, -1, 1);
         chart.getStyler().setLegendVisible(true);
@@ -172,9 +177,9 @@ public final class Plots {
     // ---- MC Dropout ------------------------------------------------------------------------------------------
 
     /**
-     * A forecast with its uncertainty for the first series: the inputs, the actual next values (blue dots), the
-     * MC-Dropout mean forecast (red crosses) and a band of {@code k} standard deviations around it (dashed
-     * bounds and error bars).
+     * A forecast with its uncertainty for the first series, in {@link #multipleForecasts}' colours: the inputs
+     * (blue), the actual next values (red dots), the MC-Dropout mean forecast (blue crosses) and a band of {@code k}
+     * standard deviations around it (dashed blue bounds and error bars).
      *
      * @param x      inputs {@code [batch, steps, 1]}
      * @param actual the true next values {@code [batch, ahead]}
@@ -208,7 +213,8 @@ public final class Plots {
         int steps = (int) x.size(1);
         double[] t = range(steps, steps + m.length);
         XYChart chart = seriesChart(values(x, 0), null, null, true, false);
-        Color band = new Color(214, 39, 40, 140);
+        // Colours as plot_multiple_forecasts: actual values red, the forecast (and its band) blue.
+        Color band = new Color(BLUE.getRed(), BLUE.getGreen(), BLUE.getBlue(), 140);
         BasicStroke dashed = new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                 new float[] {4f, 3f}, 0f);
         XYSeries up = chart.addSeries(String.format("mean ± %.3gσ", k), t, upper);
@@ -219,11 +225,10 @@ public final class Plots {
             b.setMarker(SeriesMarkers.NONE);
         }
         low.setShowInLegend(false);
-        XYSeries a = addLine(chart, "Actual", t, act, BLUE);
-        a.setMarker(SeriesMarkers.CIRCLE);
+        addLine(chart, "Actual", t, act, RED);
         XYSeries f = chart.addSeries("MC Dropout mean", t, m, err);
-        f.setLineColor(RED);
-        f.setMarkerColor(RED);
+        f.setLineColor(BLUE);
+        f.setMarkerColor(BLUE);
         f.setMarker(SeriesMarkers.CROSS);
         chart.getStyler().setErrorBarsColor(band);
         chart.getStyler().setErrorBarsColorSeriesColor(false);
@@ -232,6 +237,92 @@ public final class Plots {
         // the forecast sits at the right end: keep the legend off it and off the first peaks
         chart.getStyler().setLegendPosition(LegendPosition.InsideSW);
         return chart;
+    }
+
+    // ---- titles ----------------------------------------------------------------------------------------------
+
+    /** Smallest title font, in points, before a title is shortened. */
+    static final float MIN_TITLE_POINTS = 8f;
+
+    /**
+     * Sets {@code title} on {@code chart} so that it fits the panel: XChart draws a title on one line, centred over
+     * the plot, and cuts whatever overhangs the panel. In order, until it fits: runs of identical layers in a
+     * model description collapse ({@code "Conv1D(20) > Conv1D(20)"} to {@code "Conv1D(20) ×2"}); the font shrinks
+     * from its size down to {@value #MIN_TITLE_POINTS} points; the middle gives way to an ellipsis, keeping the
+     * beginning and the end (the parameter count).
+     *
+     * @return the title as set
+     */
+    public static String fitTitle(XYChart chart, String title) {
+        Require.notNull("chart", chart);
+        Require.notNull("title", title);
+        // XChart centres the title over the plot: paint once to learn where the plot is (with a title set, as XChart
+        // keeps the layout of its first paint).
+        chart.setTitle(title);
+        BitmapEncoder.getBufferedImage(chart);
+        double left = chart.getScreenXFromChart(chart.getStyler().getXAxisMin() == null ? 0
+                : chart.getStyler().getXAxisMin());
+        double right = chart.getScreenXFromChart(chart.getStyler().getXAxisMax() == null ? 1
+                : chart.getStyler().getXAxisMax());
+        double centre = (left + right) / 2;
+        double margin = chart.getStyler().getChartPadding();
+        double room = 2 * Math.min(centre - margin, chart.getWidth() - margin - centre);
+        Font font = chart.getStyler().getChartTitleFont();
+        String text = collapseRepeats(title);
+        while (width(text, font) > room && font.getSize2D() > MIN_TITLE_POINTS) {
+            font = font.deriveFont(Math.max(MIN_TITLE_POINTS, font.getSize2D() - 0.5f));
+        }
+        if (width(text, font) > room) {
+            text = elideMiddle(text, font, room);
+        }
+        chart.getStyler().setChartTitleFont(font);
+        chart.setTitle(text);
+        return text;
+    }
+
+    /**
+     * Drops whole layers from the middle of a {@code "A > B > C > D, N params"} chain (then characters, for other
+     * titles) until it fits {@code room} pixels: {@code "A > B > … > D, N params"}.
+     */
+    static String elideMiddle(String text, Font font, double room) {
+        int lastLink = text.lastIndexOf(" > ");
+        if (lastLink > 0) {
+            String end = text.substring(lastLink); // " > D, N params"
+            java.util.List<String> head = new java.util.ArrayList<>(Arrays.asList(text.substring(0, lastLink).split(" > ")));
+            while (head.size() > 1 && width(String.join(" > ", head) + " > …" + end, font) > room) {
+                head.remove(head.size() - 1);
+            }
+            String shortened = String.join(" > ", head) + " > …" + end;
+            if (width(shortened, font) <= room) {
+                return shortened;
+            }
+        }
+        int keep = text.length();
+        while (keep > 2 && width(text.substring(0, keep / 2) + "…" + text.substring(text.length() - keep / 2), font) > room) {
+            keep--;
+        }
+        return text.substring(0, keep / 2) + "…" + text.substring(text.length() - keep / 2);
+    }
+
+    /** {@code "A > A > A > B"} to {@code "A ×3 > B"}: consecutive identical parts of a " > " chain collapse. */
+    static String collapseRepeats(String title) {
+        int comma = title.lastIndexOf(", ");
+        String chain = comma < 0 ? title : title.substring(0, comma);
+        String[] parts = chain.split(" > ");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < parts.length; ) {
+            int j = i;
+            while (j < parts.length && parts[j].equals(parts[i])) {
+                j++;
+            }
+            sb.append(sb.length() == 0 ? "" : " > ").append(parts[i]).append(j - i > 1 ? " ×" + (j - i) : "");
+            i = j;
+        }
+        return comma < 0 ? sb.toString() : sb + title.substring(comma);
+    }
+
+    private static double width(String text, Font font) {
+        return font.getStringBounds(text, new java.awt.font.FontRenderContext(null, true, true)).getWidth();
     }
 
     // ---- rendering -------------------------------------------------------------------------------------------
@@ -275,12 +366,11 @@ public final class Plots {
         st.setChartTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         st.setMarkerSize(6);
         st.setAntiAlias(true);
-        // plt.hlines(0, ...): a thin zero line.
-        XYSeries zero = chart.addSeries("zero", new double[] {-1000, 1000}, new double[] {0, 0});
-        zero.setLineColor(GREY);
-        zero.setLineStyle(new BasicStroke(0.8f));
-        zero.setMarker(SeriesMarkers.NONE);
-        zero.setShowInLegend(false);
+        // plt.hlines(0, ...): a thin zero line. An annotation spans the plot whatever its x range (a series would
+        // end where its data end, and would widen an automatic axis).
+        st.setAnnotationLineColor(GREY);
+        st.setAnnotationLineStroke(new BasicStroke(0.8f));
+        chart.addAnnotation(new AnnotationLine(0, false, false));
         return chart;
     }
 

@@ -47,14 +47,19 @@ public final class FitOptions {
 
     /**
      * Clips each gradient tensor to an L2 norm of at most {@code threshold} (Keras' {@code clipnorm}), a remedy for
-     * exploding gradients. Applied to the model's layers when {@link Training#fit} starts.
+     * exploding gradients. Applied to the model's layers when {@link Training#fit} starts, and it stays on them, as
+     * Keras' {@code clipnorm} stays with the compiled optimizer: a later fit without a clipping option still clips.
+     * Build the model again to train it without.
      */
     public FitOptions clipNorm(double threshold) {
         this.clipNorm = io.github.seqbook.Require.positive("clipNorm", threshold);
         return this;
     }
 
-    /** Clips every gradient value to {@code [-threshold, threshold]} (Keras' {@code clipvalue}). */
+    /**
+     * Clips every gradient value to {@code [-threshold, threshold]} (Keras' {@code clipvalue}); like
+     * {@link #clipNorm}, set on the model's layers, where it stays for later fits.
+     */
     public FitOptions clipValue(double threshold) {
         this.clipValue = io.github.seqbook.Require.positive("clipValue", threshold);
         return this;

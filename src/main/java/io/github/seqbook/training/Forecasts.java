@@ -49,11 +49,19 @@ public final class Forecasts {
      * @param x     series {@code [batch, steps, 1]}
      * @param ahead steps to forecast, at least 1
      * @return forecasts {@code [batch, ahead]}
+     * @throws IllegalArgumentException when the model reads one fixed length (a Flatten + Dense model cannot read
+     *                                  the grown input) or outputs more than one value per series
      */
     public static INDArray forecastAhead(Model model, INDArray x, int ahead) {
         Require.notNull("model", model);
         Require.series("x", x);
         Require.positive("ahead", ahead);
+        if (InputSteps.fixedLength(model, x.size(2)) > 0) {
+            throw new IllegalArgumentException("model reads " + InputSteps.fixedDescription(model, x.size(2))
+                    + " (a Flatten in front of a Dense layer), but forecastAhead feeds each forecast back as one more "
+                    + "step: use a model that reads any length (an RNN), or one that forecasts all " + ahead
+                    + " values at once (Models.linear(steps, " + ahead + "))");
+        }
         INDArray grown = x.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
         long n = x.size(0);
         long steps = x.size(1);
@@ -77,16 +85,23 @@ public final class Forecasts {
      * inference and returns the mean and standard deviation of the forecasts. A model without dropout gives
      * identical samples (zero spread).
      *
+     * <p>Side effect: the dropout masks come from ND4J's global random generator, which this reseeds with
+     * {@code seed} ({@code Nd4j.getRandom().setSeed}); random draws after the call (e.g. a later fit's dropout
+     * masks) follow from {@code seed}, not from what came before.
+     *
      * @param model   a network with dropout layers (e.g. {@link io.github.seqbook.models.Models#sequenceToSequenceRnnWithDropout})
      * @param x       series {@code [batch, steps, 1]}
      * @param samples number of stochastic forward passes, at least 2
      * @param seed    seed of the dropout masks, for reproducible bands
      * @return per-forecast mean and standard deviation, in the layout of {@link Training#predict}
+     * @throws IllegalArgumentException when {@code x} is not {@code [batch, steps, 1]} or has a length the model
+     *                                  cannot read, or {@code samples} is outside {@code [2, 100000]}
      */
     public static Uncertainty mcDropout(Model model, INDArray x, int samples, long seed) {
         Require.notNull("model", model);
         Require.series("x", x);
         Require.inRange("samples", samples, 2, 100_000);
+        InputSteps.check(model, "x", x.size(1), x.size(2));
         INDArray ncw = Training.toNcw(x);
         Nd4j.getRandom().setSeed(seed);
         INDArray[] draws = new INDArray[samples];

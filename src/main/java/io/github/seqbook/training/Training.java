@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Random;
 
 import io.github.seqbook.Require;
+import io.github.seqbook.SequenceLayout;
 import io.github.seqbook.data.Split;
 import io.github.seqbook.layers.Gru;
 import org.deeplearning4j.nn.api.Model;
@@ -32,7 +33,10 @@ public final class Training {
     public static final int BATCH_SIZE = 32;
     /** Batch size for inference (evaluation, prediction); only memory, not results, depends on it. */
     static final int PREDICT_BATCH = 1000;
-    /** A training loss this many times the first epoch's (and above 1) counts as diverging. */
+    /**
+     * A training loss this many times the first epoch's, or a batch loss this many times the first batch's (and
+     * above 1), counts as diverging.
+     */
     static final double DIVERGENCE_FACTOR = 1e3;
 
     private Training() {
@@ -57,7 +61,16 @@ public final class Training {
         return fit(model, train, valid, epochs, new FitOptions(), metrics);
     }
 
-    /** {@link #fit(Model, Split, Split, int, Metric...)} with explicit options (batch size, seed, output). */
+    /**
+     * {@link #fit(Model, Split, Split, int, Metric...)} with explicit options (batch size, seed, output, clipping).
+     * Side effect: a clipping option is written into the model's layers and stays there for later fits (see
+     * {@link FitOptions#clipNorm}). Shuffling uses its own generator seeded from the options; ND4J's global one is
+     * left to DL4J (dropout masks).
+     *
+     * @throws IllegalArgumentException when the splits do not fit the model (shapes, input length, NaN or Inf)
+     * @throws TrainingDivergedException when a loss becomes NaN or Inf, a batch loss exceeds 1 and 1000 times the
+     *                                   first batch's, or an epoch's loss 1000 times the first epoch's
+     */
     public static History fit(Model model, Split train, Split valid, int epochs, FitOptions options,
                               Metric... metrics) {
         Require.notNull("model", model);
@@ -87,6 +100,7 @@ public final class Training {
         int n = train.size();
         int batch = Math.min(options.batchSize(), n);
         double firstLoss = Double.NaN;
+        double firstBatchLoss = Double.NaN;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             long start = System.nanoTime();
             // Keras shuffles the training set at the start of every epoch.
@@ -109,13 +123,20 @@ public final class Training {
                 if (!Double.isFinite(loss)) {
                     throw diverged(name, epoch, from / batch + 1, "the loss became " + loss);
                 }
+                // Within an epoch too: the untrained model's first batch sets the scale of a sane loss.
+                if (Double.isNaN(firstBatchLoss)) {
+                    firstBatchLoss = loss;
+                } else if (exploded(firstBatchLoss, loss)) {
+                    throw diverged(name, epoch, from / batch + 1, String.format(
+                            "the batch loss exploded from %.4g (first batch) to %.4g", firstBatchLoss, loss));
+                }
                 lossSum += loss;
                 batches++;
             }
             double loss = lossSum / batches;
             if (epoch == 1) {
                 firstLoss = loss;
-            } else if (loss > 1 && loss > DIVERGENCE_FACTOR * firstLoss) {
+            } else if (exploded(firstLoss, loss)) {
                 throw diverged(name, epoch, batches, String.format("the loss exploded from %.4g to %.4g", firstLoss, loss));
             }
             INDArray validPred;
@@ -150,6 +171,11 @@ public final class Training {
             }
         }
         return history;
+    }
+
+    /** A loss above 1 and {@link #DIVERGENCE_FACTOR} times the reference counts as diverging. */
+    static boolean exploded(double reference, double loss) {
+        return loss > 1 && loss > DIVERGENCE_FACTOR * reference;
     }
 
     /**
@@ -198,10 +224,14 @@ public final class Training {
      *
      * @param model a network reading NCW series
      * @param x     series {@code [batch, steps, 1]}
+     * @throws IllegalArgumentException when {@code x} is not {@code [batch, steps, 1]}, holds NaN or Inf, or has a
+     *                                  length the model cannot read (shorter than its valid convolutions need, or
+     *                                  not the one length a Flatten + Dense model reads)
      */
     public static INDArray predict(Model model, INDArray x) {
         Require.notNull("model", model);
         Require.series("x", x);
+        InputSteps.check(model, "x", x.size(1), x.size(2));
         INDArray ncw = toNcw(x);
         long n = ncw.size(0);
         List<INDArray> parts = new ArrayList<>();
@@ -244,15 +274,18 @@ public final class Training {
         }
     }
 
-    /** Book layout to NCW: {@code [b, t, c] -> [b, c, t]}; rank-2 arrays are returned as a float copy. */
+    /**
+     * Book layout to NCW as float32, for the networks: {@code [b, t, c] -> [b, c, t]}; rank-2 arrays are returned as
+     * a float copy. See {@link SequenceLayout}.
+     */
     public static INDArray toNcw(INDArray a) {
         INDArray f = a.castTo(DataType.FLOAT);
-        return a.rank() == 3 ? f.permute(0, 2, 1).dup('c') : f.dup('c');
+        return a.rank() == 3 ? SequenceLayout.nwcToNcw(f) : f.dup('c');
     }
 
     /** NCW to the book's layout: {@code [b, c, t] -> [b, t, c]}; rank-2 arrays are returned unchanged. */
     public static INDArray fromNcw(INDArray a) {
-        return a.rank() == 3 ? a.permute(0, 2, 1).dup('c') : a;
+        return a.rank() == 3 ? SequenceLayout.ncwToNwc(a) : a;
     }
 
     /** The layer a wrapper such as {@code LastTimeStep} holds, or the layer itself. */
@@ -303,6 +336,7 @@ public final class Training {
         Require.notNull("model", model);
         Require.finite(what + ".x", split.x());
         Require.finite(what + ".y", split.y());
+        InputSteps.check(model, what + ".x", split.steps(), split.x().size(2));
         long outputs = outputSize(model);
         long yOutputs = split.y().size(split.y().rank() - 1);
         if (outputs > 0 && outputs != yOutputs) {

@@ -3,11 +3,13 @@ package io.github.seqbook.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.seqbook.training.Metrics;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 class TargetsTest {
     /** One series 0, 1, ..., 6 (as [1, 7, 1]); values make every slice easy to check by hand. */
@@ -51,6 +53,42 @@ class TargetsTest {
         assertThrows(IllegalArgumentException.class, () -> SeriesData.nextValue(50).downsampleTargets(3, 2));
         assertThrows(IllegalArgumentException.class, () -> Targets.downsample(d.valid().y(), 24, 0));
         assertThrows(IllegalArgumentException.class, () -> Targets.downsample(d.valid().y(), 24, 1));
+    }
+
+    @Test
+    void downsampleAtTheLastStepKeepsOneColumn() {
+        // numpy: Y[:, 3::2] of 4 steps is step 3 alone; Y[:, 49::2] of 50 steps is step 49 alone.
+        SeriesData short4 = SeriesData.sequenceToSequence(4, 10);
+        SeriesData d = short4.downsampleTargets(3, 2);
+        assertArrayEquals(new long[] {2000, 1, 10}, d.valid().y().shape());
+        assertEquals(short4.valid().y().get(NDArrayIndex.all(), NDArrayIndex.interval(3, 4), NDArrayIndex.all()),
+                d.valid().y());
+        INDArray y50 = SeriesData.sequenceToSequence(50, 10).valid().y();
+        INDArray last = Targets.downsample(y50, 49, 2);
+        assertArrayEquals(new long[] {2000, 1, 10}, last.shape());
+        assertEquals(y50.get(NDArrayIndex.all(), NDArrayIndex.interval(49, 50), NDArrayIndex.all()), last);
+    }
+
+    @Test
+    void downsampleFollowsNumpySlicingForEveryStartAndStride() {
+        // Y[:, start::stride] keeps steps start, start + stride, ... below steps: checked step by step against the
+        // definition for every start and for strides up to beyond the length.
+        INDArray y = Targets.sequenceToSequence(SeriesGenerator.generate(2, 13, 5), 10, 3);
+        for (int start = 0; start < 10; start++) {
+            for (int stride = 1; stride <= 11; stride++) {
+                INDArray kept = Targets.downsample(y, start, stride);
+                int expectedSteps = (10 - start + stride - 1) / stride;
+                assertArrayEquals(new long[] {2, expectedSteps, 3}, kept.shape(), "start " + start + ", stride " + stride);
+                for (int i = 0; i < expectedSteps; i++) {
+                    assertEquals(y.get(NDArrayIndex.all(), NDArrayIndex.point(start + (long) i * stride), NDArrayIndex.all()),
+                            kept.get(NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.all()),
+                            "start " + start + ", stride " + stride + ", kept step " + i);
+                }
+            }
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> Targets.downsample(y, 10, 1));
+        assertTrue(e.getMessage().contains("start") && e.getMessage().contains("[0, 9]") && e.getMessage().contains("10"),
+                e.getMessage());
     }
 
     @Test

@@ -65,6 +65,35 @@ class ModelFilesTest {
         assertEquals(linear, MultiLayerConfiguration.fromJson(linear.toJson()));
     }
 
+    /**
+     * Models saved before the layers' engine moved to {@code io.github.seqbook.layers.engine} still load and compute
+     * what they computed then. The fixtures (src/test/resources/models/saved-before-engine-move) hold one network of
+     * every custom recurrent layer (with recurrent DropConnect, Keras' Glorot and orthogonal initialisers) and one
+     * graph with a gated activation unit and a FlattenSequence, each with its output for
+     * {@code SeriesGenerator.generate(2, 7, 3)} as computed at the time (commit before "layers: engine apart").
+     * Only configuration classes appear in DL4J's JSON, so they keep their package.
+     */
+    @Test
+    void modelsSavedBeforeTheEngineMoveStillLoad() throws Exception {
+        INDArray x = SeriesGenerator.generate(2, 7, 3);
+        Path recurrent = fixture("recurrent_layers.zip");
+        MultiLayerNetwork net = ModelFiles.loadNetwork(recurrent);
+        INDArray expected = org.nd4j.linalg.factory.Nd4j.readBinary(fixture("recurrent_layers_output.bin").toFile());
+        assertEquals(expected, Training.toNcw(Training.predict(net, x)));
+        var graph = ModelFiles.loadGraph(fixture("graph_pieces.zip"));
+        INDArray graphExpected = org.nd4j.linalg.factory.Nd4j.readBinary(fixture("graph_pieces_output.bin").toFile());
+        assertEquals(graphExpected, Training.predict(graph, x));
+    }
+
+    private Path fixture(String name) throws Exception {
+        // Copied out of the classpath: loading needs a file.
+        Path file = dir.resolve(name);
+        try (var in = getClass().getResourceAsStream("/models/saved-before-engine-move/" + name)) {
+            Files.copy(java.util.Objects.requireNonNull(in, name), file);
+        }
+        return file;
+    }
+
     @Test
     void chapterModelNames() {
         assertTrue(ModelFiles.chapterModel("deep_rnn_dense").toString().endsWith("deep_rnn_dense.zip"));

@@ -61,6 +61,13 @@ class ForecastsTest {
         MultiLayerNetwork m = Models.sequenceToSequenceRnnWithDropout(50, 10, 0.3);
         INDArray x = SeriesGenerator.generate(4, 50, 3);
         assertEquals(Forecasts.mcDropout(m, x, 5, 9).mean(), Forecasts.mcDropout(m, x, 5, 9).mean());
+        // The documented side effect: ND4J's global generator continues from the seed, whatever came before.
+        Nd4j.getRandom().setSeed(123);
+        Forecasts.mcDropout(m, x, 2, 9);
+        double after = Nd4j.getRandom().nextDouble();
+        Nd4j.getRandom().nextDouble();
+        Forecasts.mcDropout(m, x, 2, 9);
+        assertEquals(after, Nd4j.getRandom().nextDouble(), 0.0);
     }
 
     @Test

@@ -149,6 +149,21 @@ class TrainingTest {
     }
 
     @Test
+    void lossExplodingWithinTheFirstEpochIsDivergence() {
+        // Adam at a learning rate of 100 moves each of the linear model's weights by about 100 per batch: within the
+        // first epoch the batch loss grows from about 0.1 to millions while staying finite. One epoch only, so no
+        // later epoch can be compared with the first.
+        MultiLayerNetwork model = Models.linear(50, 1);
+        model.setLearningRate(100);
+        var e = assertThrows(TrainingDivergedException.class,
+                () -> Training.fit(model, train, data.valid().head(10), 1, new FitOptions().out(null)));
+        assertTrue(e.getMessage().matches("(?s)Training of .* diverged at epoch 1, batch \\d+: the batch loss exploded "
+                + "from .* to .*lower learning rate.*"), e.getMessage());
+        // The same model at the book's rate trains without a complaint.
+        Training.fit(Models.linear(50, 1), train, data.valid().head(10), 1, new FitOptions().out(null));
+    }
+
+    @Test
     void gradientClippingIsAppliedToEveryLayer() {
         MultiLayerNetwork model = Models.deepRnnDenseOutput(50, 1);
         Training.fit(model, train.head(64), data.valid().head(32), 1, new FitOptions().out(null).clipNorm(1.0));
@@ -161,6 +176,10 @@ class TrainingTest {
             assertEquals(org.deeplearning4j.nn.conf.GradientNormalization.ClipL2PerParamType, base.getGradientNormalization());
             assertEquals(1.0, base.getGradientNormalizationThreshold(), 0.0);
         }
+        // The documented side effect: the setting stays on the model for a later fit without clipping options.
+        Training.fit(model, train.head(64), data.valid().head(32), 1, new FitOptions().out(null));
+        var first = (org.deeplearning4j.nn.conf.layers.BaseLayer) model.getLayer(0).conf().getLayer();
+        assertEquals(org.deeplearning4j.nn.conf.GradientNormalization.ClipL2PerParamType, first.getGradientNormalization());
         // Clipping every gradient value to 1e-12 freezes the model: Adam's update then is ~1e-12 / (1e-12 + 1e-7).
         MultiLayerNetwork frozen = Models.linear(50, 1);
         INDArray before = frozen.params().dup();

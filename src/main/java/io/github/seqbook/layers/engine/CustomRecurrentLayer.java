@@ -1,9 +1,15 @@
-package io.github.seqbook.layers;
+package io.github.seqbook.layers.engine;
 
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
+import io.github.seqbook.layers.Gru;
+import io.github.seqbook.layers.KerasLstm;
+import io.github.seqbook.layers.KerasSimpleRnn;
+import io.github.seqbook.layers.LayerNormSimpleRnn;
+import io.github.seqbook.layers.OrthogonalInit;
+import io.github.seqbook.layers.RecurrentLoop;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
@@ -19,9 +25,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Configuration shared by this package's recurrent layers ({@link KerasSimpleRnn}, {@link KerasLstm}, {@link Gru},
- * {@link LayerNormSimpleRnn}, {@link RecurrentLoop}): a DL4J recurrent layer whose parameters are listed as {@link ParamSpec}s (Keras' shapes
- * and initialisation) and whose implementation keeps its work arrays time-major (see {@code TimeMajorRnnImpl}).
+ * Configuration shared by the recurrent layers of {@code io.github.seqbook.layers} ({@link KerasSimpleRnn},
+ * {@link KerasLstm}, {@link Gru}, {@link LayerNormSimpleRnn}, {@link RecurrentLoop}): a DL4J recurrent layer whose
+ * parameters are listed as {@link ParamSpec}s (Keras' shapes and initialisation) and whose implementation keeps its
+ * work arrays time-major (see {@link TimeMajorRnnImpl}).
  * Like DL4J's own layers they read and write {@code [batch, features, steps]} (NCW, the default) or
  * {@code [batch, steps, features]} (NWC) and return the whole sequence. Masks are not supported.
  */
@@ -40,15 +47,15 @@ public abstract class CustomRecurrentLayer extends BaseRecurrentLayer {
     /** The layer's parameter arrays for its current {@code nIn} and {@code nOut}, in packing order. */
     public abstract List<ParamSpec> paramSpecs();
 
-    /** The implementation object for a network (package-private: only this package's layers exist). */
-    abstract TimeMajorRnnImpl<?> createImpl(NeuralNetConfiguration conf, DataType dataType);
+    /** The implementation object for a network (one {@code ...Impl} class of this package per layer). */
+    protected abstract TimeMajorRnnImpl<?> createImpl(NeuralNetConfiguration conf, DataType dataType);
 
     /**
      * How the random draws of a kernel's initializer fill parameter {@code spec}: {@code 'c'}, row by row (the
      * default), or {@code 'f'}, column by column. A layer standing in for one of DL4J's own ({@code 'f'}-order)
      * layers returns {@code 'f'} so that the same seed gives it the same starting weights.
      */
-    char drawOrder(ParamSpec spec) {
+    protected char drawOrder(ParamSpec spec) {
         return 'c';
     }
 
@@ -56,7 +63,7 @@ public abstract class CustomRecurrentLayer extends BaseRecurrentLayer {
      * Adjusts freshly initialised parameters ({@code params}: c-order views by key), e.g. a bias that is not
      * uniform; called after every spec is initialised, never for loaded parameters. Does nothing by default.
      */
-    void finishInitialisation(Map<String, INDArray> params) {
+    protected void finishInitialisation(Map<String, INDArray> params) {
     }
 
     @Override
@@ -96,7 +103,7 @@ public abstract class CustomRecurrentLayer extends BaseRecurrentLayer {
     }
 
     /**
-     * Builder defaults of this package's layers: Keras' initialisation (Glorot-uniform kernels, orthogonal
+     * Builder defaults of these layers: Keras' initialisation (Glorot-uniform kernels, orthogonal
      * recurrent kernels, zero biases), tanh, NCW.
      *
      * @param <T> the concrete builder

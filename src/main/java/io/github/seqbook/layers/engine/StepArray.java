@@ -1,4 +1,4 @@
-package io.github.seqbook.layers;
+package io.github.seqbook.layers.engine;
 
 import java.util.HashMap;
 import java.util.Map;

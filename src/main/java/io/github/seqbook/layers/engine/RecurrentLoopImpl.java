@@ -1,17 +1,19 @@
-package io.github.seqbook.layers;
+package io.github.seqbook.layers.engine;
 
 import java.util.Map;
 
+import io.github.seqbook.layers.RecurrentCell;
+import io.github.seqbook.layers.RecurrentLoop;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The network-side {@link RecurrentLoop}: the explicit loop over time steps, forward and backward. */
-final class RecurrentLoopImpl extends TimeMajorRnnImpl<RecurrentLoop> {
+public final class RecurrentLoopImpl extends TimeMajorRnnImpl<RecurrentLoop> {
     /** The cell's per-step memory, one array per width it asks for. */
     private StepArray[] memory;
 
-    RecurrentLoopImpl(NeuralNetConfiguration conf, DataType dataType) {
+    public RecurrentLoopImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
 

@@ -1,14 +1,15 @@
-package io.github.seqbook.layers;
+package io.github.seqbook.layers.engine;
 
 import java.util.Map;
 
+import io.github.seqbook.layers.Gru;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** The network-side {@link Gru}: Keras' GRU with {@code reset_after=True}, time-major, hand-written backward pass. */
-final class GruImpl extends TimeMajorRnnImpl<Gru> {
+public final class GruImpl extends TimeMajorRnnImpl<Gru> {
     /** Gate values per step, {@code [steps, batch, 3u]}: z, r (after sigmoid), candidate (after tanh). */
     private StepArray gates;
     /** Recurrent products per step, {@code [steps, batch, 3u]}: {@code h·RW + c}, kept for the reset gate's gradient. */
@@ -25,7 +26,7 @@ final class GruImpl extends TimeMajorRnnImpl<Gru> {
     /** Backward: dL/d(x·W + b) for all steps, {@code [steps, batch, 3u]}, contiguous for the weight products. */
     private StepArray inputGrads;
 
-    GruImpl(NeuralNetConfiguration conf, DataType dataType) {
+    public GruImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
 

@@ -1,8 +1,9 @@
-package io.github.seqbook.layers;
+package io.github.seqbook.layers.engine;
 
 import java.util.List;
 import java.util.Map;
 
+import io.github.seqbook.layers.KerasLstm;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -11,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The network-side {@link KerasLstm}: Keras' LSTM, time-major, hand-written backward pass. Gate columns are in
  * Keras' order: i {@code [0, u)}, f {@code [u, 2u)}, g (the candidate, Keras' "c") {@code [2u, 3u)}, o {@code [3u, 4u)}.
  */
-final class KerasLstmImpl extends TimeMajorRnnImpl<KerasLstm> {
+public final class KerasLstmImpl extends TimeMajorRnnImpl<KerasLstm> {
     /** Gate pre-activations per step, {@code [steps, batch, 4u]}: x·W + b, then + h·RW. */
     private StepArray pre;
     /** Gate activations per step, {@code [steps, batch, 4u]}: sigmoid(i, f, o), tanh(g). */
@@ -30,7 +31,7 @@ final class KerasLstmImpl extends TimeMajorRnnImpl<KerasLstm> {
     /** Backward, {@code [steps, batch, 4u]}: dL/d(gate pre-activations), contiguous for the weight products. */
     private StepArray gateGrads;
 
-    KerasLstmImpl(NeuralNetConfiguration conf, DataType dataType) {
+    public KerasLstmImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
 

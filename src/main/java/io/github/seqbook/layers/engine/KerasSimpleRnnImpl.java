@@ -1,17 +1,18 @@
-package io.github.seqbook.layers;
+package io.github.seqbook.layers.engine;
 
 import java.util.Map;
 
+import io.github.seqbook.layers.KerasSimpleRnn;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The network-side {@link KerasSimpleRnn}: two recorded ops per step forward and two backward. */
-final class KerasSimpleRnnImpl extends TimeMajorRnnImpl<KerasSimpleRnn> {
+public final class KerasSimpleRnnImpl extends TimeMajorRnnImpl<KerasSimpleRnn> {
     /** Backward, {@code [steps, batch, u]}: tanh' = 1 - h² per step, then dL/d(pre-activation) in place. */
     private StepArray dPre;
 
-    KerasSimpleRnnImpl(NeuralNetConfiguration conf, DataType dataType) {
+    public KerasSimpleRnnImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
 

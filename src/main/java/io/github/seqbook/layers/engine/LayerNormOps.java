@@ -1,5 +1,7 @@
-package io.github.seqbook.layers;
+package io.github.seqbook.layers.engine;
 
+import io.github.seqbook.layers.LayerNormSimpleRnn;
+import io.github.seqbook.layers.LayerNormSimpleRnnCell;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -8,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * libnd4j's {@code layer_norm} op it has Keras' epsilon inside the square root, which matters at the start of a
  * sequence, where the 20 pre-activations of a step can have a variance near 1e-3.
  */
-final class LayerNormOps {
+public final class LayerNormOps {
     private LayerNormOps() {
     }
 
@@ -18,7 +20,7 @@ final class LayerNormOps {
      * x̂) and {@code inv} ({@code [n, 1]}) receives {@code 1 / sqrt(var + eps)}: both are what
      * {@link #backward} needs.
      */
-    static void forward(OpTape ops, INDArray s, INDArray inv, INDArray gamma, INDArray beta, double eps, INDArray out) {
+    public static void forward(OpTape ops, INDArray s, INDArray inv, INDArray gamma, INDArray beta, double eps, INDArray out) {
         long n = s.size(0);
         INDArray mean = ops.scratch("layerNorm.mean", n, 1);
         INDArray squares = ops.scratch("layerNorm.squares", n, s.size(1));
@@ -38,7 +40,7 @@ final class LayerNormOps {
      * {@code inv ⊙ (g - mean(g) - x̂ ⊙ mean(g ⊙ x̂))} (row means; exact with the epsilon, since it only
      * enters through {@code inv}).
      */
-    static void backward(OpTape ops, INDArray g, INDArray xhat, INDArray inv) {
+    public static void backward(OpTape ops, INDArray g, INDArray xhat, INDArray inv) {
         long n = g.size(0);
         INDArray meanG = ops.scratch("layerNorm.meanG", n, 1);
         INDArray meanGx = ops.scratch("layerNorm.meanGx", n, 1);

@@ -1,4 +1,4 @@
-package io.github.seqbook.layers;
+package io.github.seqbook.layers.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

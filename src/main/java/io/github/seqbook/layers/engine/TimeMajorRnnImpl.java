@@ -1,4 +1,4 @@
-package io.github.seqbook.layers;
+package io.github.seqbook.layers.engine;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.seqbook.SequenceLayout;
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
@@ -21,8 +22,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The DL4J side of this package's recurrent layers: input and output conversion, stored state for
- * {@code rnnTimeStep}, gradients, and the time-major work arrays and op tapes the subclasses compute with.
+ * The DL4J side of the recurrent layers of {@code io.github.seqbook.layers}: input and output conversion, stored
+ * state for {@code rnnTimeStep}, gradients, and the time-major work arrays and op tapes the subclasses compute with.
  *
  * <p>Why this shape: with 20 units every ND4J op costs far more in dispatch than in arithmetic. So a subclass
  * records the ops of its forward and backward passes once per batch shape on an {@link OpTape}, working on arrays
@@ -39,7 +40,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * @param <C> the layer configuration
  */
-abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends BaseRecurrentLayer<C> {
+public abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends BaseRecurrentLayer<C> {
     /** Key of the last state in the {@code rnnTimeStep} and truncated-BPTT state maps. */
     static final String STATE_KEY = "h";
 
@@ -64,7 +65,7 @@ abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends BaseRecu
     /** The input the kept forward pass was computed from; null when there is none to reuse. */
     private INDArray forwardInput;
 
-    TimeMajorRnnImpl(NeuralNetConfiguration conf, DataType dataType) {
+    protected TimeMajorRnnImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
         this.specs = ((CustomRecurrentLayer) conf.getLayer()).paramSpecs();
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
@@ -317,13 +318,11 @@ abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends BaseRecu
         return getDataFormat() == RNNFormat.NCW ? new long[] {batch, units(), steps} : new long[] {batch, steps, units()};
     }
 
-    /** {@code [batch, features, steps]} (NCW) or {@code [batch, steps, features]} (NWC) to {@code [steps, batch, features]}. */
     private INDArray toTimeMajor(INDArray a) {
-        return getDataFormat() == RNNFormat.NCW ? a.permute(2, 0, 1) : a.permute(1, 0, 2);
+        return SequenceLayout.toTimeMajor(a, getDataFormat());
     }
 
-    /** {@code [steps, batch, features]} to the layer's format. */
     private INDArray fromTimeMajor(INDArray a) {
-        return getDataFormat() == RNNFormat.NCW ? a.permute(1, 2, 0) : a.permute(1, 0, 2);
+        return SequenceLayout.fromTimeMajor(a, getDataFormat());
     }
 }

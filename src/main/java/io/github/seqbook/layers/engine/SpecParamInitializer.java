@@ -1,4 +1,4 @@
-package io.github.seqbook.layers;
+package io.github.seqbook.layers.engine;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,13 +1,14 @@
-package io.github.seqbook.layers;
+package io.github.seqbook.layers.engine;
 
 import java.util.Map;
 
+import io.github.seqbook.layers.LayerNormSimpleRnn;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The network-side {@link LayerNormSimpleRnn}: time-major, input products and weight gradients for all steps at once. */
-final class LayerNormSimpleRnnImpl extends TimeMajorRnnImpl<LayerNormSimpleRnn> {
+public final class LayerNormSimpleRnnImpl extends TimeMajorRnnImpl<LayerNormSimpleRnn> {
     /** Per step {@code [steps, batch, u]}: the pre-activation s, normalized in place to x̂. */
     private StepArray norm;
     /** Per step {@code [steps, batch, 1]}: 1 / sqrt(var(s) + eps). */
@@ -17,7 +18,7 @@ final class LayerNormSimpleRnnImpl extends TimeMajorRnnImpl<LayerNormSimpleRnn> 
     /** Backward {@code [steps, batch, u]}: dL/ds. */
     private StepArray dPre;
 
-    LayerNormSimpleRnnImpl(NeuralNetConfiguration conf, DataType dataType) {
+    public LayerNormSimpleRnnImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
 

@@ -1,4 +1,4 @@
-package io.github.seqbook.layers;
+package io.github.seqbook.layers.engine;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,9 +28,9 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A fixed sequence of ND4J ops on fixed arrays, recorded once and then replayed as often as needed: the
- * recurrent layers of this package record the ops of a whole forward (or backward) pass for one batch shape and
- * replay them for every batch of that shape, after copying the batch into the recorded arrays.
+ * A fixed sequence of ND4J ops on fixed arrays, recorded once and then replayed as often as needed: the recurrent
+ * layers of {@code io.github.seqbook.layers} record the ops of a whole forward (or backward) pass for one batch shape
+ * and replay them for every batch of that shape, after copying the batch into the recorded arrays.
  *
  * <p>Why: at the chapter's sizes (20 units, batches of 32) an ND4J op spends most of its time in the Java-side
  * set-up (op object, shape checks, native context) rather than in arithmetic; replaying an op with a prepared

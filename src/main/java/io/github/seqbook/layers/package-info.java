@@ -1,0 +1,20 @@
+/**
+ * The layers, cells and initialisers the chapter uses that DL4J lacks or computes differently from Keras: the
+ * classes a model builder names. Recurrent layers (NCW by default, returning sequences):
+ * {@link io.github.seqbook.layers.KerasSimpleRnn} ({@code SimpleRNN}), {@link io.github.seqbook.layers.KerasLstm}
+ * ({@code LSTM}), {@link io.github.seqbook.layers.Gru} ({@code GRU}, TF 2 defaults),
+ * {@link io.github.seqbook.layers.LayerNormSimpleRnn} (the book's {@code RNN(LNSimpleRNNCell)}) and
+ * {@link io.github.seqbook.layers.RecurrentLoop} (the book's {@code MyRNN}) over a
+ * {@link io.github.seqbook.layers.RecurrentCell} such as {@link io.github.seqbook.layers.LayerNormSimpleRnnCell};
+ * recurrent dropout ({@link io.github.seqbook.layers.RecurrentDropConnect}); WaveNet's
+ * {@link io.github.seqbook.layers.GatedActivationUnit}; Keras' {@code Flatten} for sequences
+ * ({@link io.github.seqbook.layers.FlattenSequence}); Keras' initialisers
+ * ({@link io.github.seqbook.layers.KerasGlorotUniform}, {@link io.github.seqbook.layers.OrthogonalInit}).
+ *
+ * <p>These are the classes DL4J writes into a saved model's JSON, so they keep their names and package: models
+ * saved earlier load unchanged. How the recurrent layers compute (op tapes, parameter layout and initialisation,
+ * the time-major work arrays, one {@code ...Impl} per layer) lives in {@link io.github.seqbook.layers.engine}; a
+ * custom {@link io.github.seqbook.layers.RecurrentCell} needs two classes from there,
+ * {@link io.github.seqbook.layers.engine.OpTape} and {@link io.github.seqbook.layers.engine.ParamSpec}.
+ */
+package io.github.seqbook.layers;

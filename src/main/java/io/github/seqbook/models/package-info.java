@@ -1,0 +1,11 @@
+/**
+ * The chapter's models: {@link io.github.seqbook.models.Models} has one builder per model, with the book's sizes,
+ * activations, Keras' initialisation and Adam settings, every one reading NCW series; {@link
+ * io.github.seqbook.models.ModelFiles} saves and loads trained networks safely (atomic writes, no silent
+ * overwrite, clear errors for missing or corrupt files).
+ *
+ * <p>Side effect: building a model initialises a DL4J network with the book's seed, and DL4J's initialisation
+ * reseeds ND4J's global random generator with it; random draws after a build (dropout masks, {@code Nd4j.rand})
+ * therefore repeat from build to build.
+ */
+package io.github.seqbook.models;
