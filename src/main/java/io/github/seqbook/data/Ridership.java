@@ -7,6 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 import io.github.seqbook.Require;
+import org.nd4j.linalg.factory.Nd4j;
 import tech.tablesaw.api.ColumnType;
 import tech.tablesaw.api.DateColumn;
 import tech.tablesaw.api.DoubleColumn;
@@ -151,6 +152,53 @@ public final class Ridership {
             mape.append(error.divide(series(targets, name).asDoubleColumn()).abs().mean());
         }
         return Table.create("naive forecast (lag " + lag + ") " + fromMonth + " .. " + toMonth, names, mae, mape);
+    }
+
+    /**
+     * The book's windows for the rail series: {@code df["rail"][fromMonth:toMonth] / 1e6} cut into every window of
+     * {@code seqLength} consecutive days, each with the next day as its target, as
+     * {@code tf.keras.utils.timeseries_dataset_from_array(rail, targets=rail[seq_length:], sequence_length=seq_length)}
+     * (before batching and shuffling, which training does). The book: train "2016-01".."2018-12", valid
+     * "2019-01".."2019-05", test "2019-06".."2021-11", {@code seqLength} 56.
+     *
+     * @param name the split's name, e.g. "train"
+     * @return {@code x [windows, seqLength, 1]} and {@code y [windows, 1]} in millions of riders per day, where
+     *         {@code windows = days - seqLength}
+     */
+    public static Split railWindows(Table df, String name, String fromMonth, String toMonth, int seqLength) {
+        double[] rail = values(months(df, fromMonth, toMonth), RAIL);
+        for (int i = 0; i < rail.length; i++) {
+            rail[i] /= 1e6;
+        }
+        return windows(name, rail, seqLength);
+    }
+
+    /**
+     * Every window of {@code seqLength} consecutive values of {@code series} with the value after it as target:
+     * {@code x[i] = series[i .. i + seqLength)}, {@code y[i] = series[i + seqLength]}.
+     *
+     * @return {@code x [series.length - seqLength, seqLength, 1]}, {@code y [series.length - seqLength, 1]}
+     * @throws IllegalArgumentException when the series has {@code seqLength} values or fewer
+     */
+    public static Split windows(String name, double[] series, int seqLength) {
+        Require.notNull("name", name);
+        Require.notNull("series", series);
+        Require.positive("seqLength", seqLength);
+        int count = series.length - seqLength;
+        if (count < 1) {
+            throw new IllegalArgumentException("series must be longer than seqLength = " + seqLength + " for " + name
+                    + ", got " + series.length + " values");
+        }
+        float[] x = new float[count * seqLength];
+        float[] y = new float[count];
+        for (int i = 0; i < count; i++) {
+            for (int t = 0; t < seqLength; t++) {
+                x[i * seqLength + t] = (float) series[i + t];
+            }
+            y[i] = (float) series[i + seqLength];
+        }
+        return new Split(name, Nd4j.create(x, new long[] {count, seqLength, 1}, 'c'),
+                Nd4j.create(y, new long[] {count, 1}, 'c'));
     }
 
     /** A series column as doubles, in row order (riders per day). */

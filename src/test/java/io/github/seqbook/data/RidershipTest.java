@@ -1,5 +1,6 @@
 package io.github.seqbook.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,6 +89,33 @@ class RidershipTest {
             assertEquals(-7, diff.doubleColumn("rail").get(i), 0.0);
         }
         assertEquals(date.get(9), diff.dateColumn("date").get(9));
+    }
+
+    @Test
+    void windowsOfAHandMadeSeries() {
+        Split s = Ridership.windows("ramp", new double[] {0, 1, 2, 3, 4, 5}, 3);
+        assertArrayEquals(new long[] {3, 3, 1}, s.x().shape());
+        assertArrayEquals(new float[] {0, 1, 2, 1, 2, 3, 2, 3, 4}, s.x().data().asFloat());
+        assertArrayEquals(new float[] {3, 4, 5}, s.y().data().asFloat());
+        assertThrows(IllegalArgumentException.class, () -> Ridership.windows("short", new double[] {1, 2, 3}, 3));
+    }
+
+    @Test
+    void booksRailSplits() {
+        Split train = Ridership.railWindows(df, "train", "2016-01", "2018-12", 56);
+        Split valid = Ridership.railWindows(df, "valid", "2019-01", "2019-05", 56);
+        Split test = Ridership.railWindows(df, "test", "2019-06", "2021-11", 56);
+        // 1,096, 151 and 914 days, less the 56 of the first window.
+        assertEquals(1_040, train.size());
+        assertEquals(95, valid.size());
+        assertEquals(858, test.size());
+        assertEquals(56, valid.steps());
+        Table days = Ridership.months(df, "2019-01", "2019-05");
+        // The first window is January 1 .. February 25; its target is February 26 (the book's "57th day of 2019").
+        assertEquals(LocalDate.of(2019, 2, 26), days.dateColumn("date").get(56));
+        assertEquals(days.intColumn("rail").get(0) / 1e6, valid.x().getDouble(0, 0, 0), 1e-6);
+        assertEquals(days.intColumn("rail").get(56) / 1e6, valid.y().getDouble(0, 0), 1e-6);
+        assertEquals(days.intColumn("rail").get(150) / 1e6, valid.y().getDouble(94, 0), 1e-6);
     }
 
     @Test
