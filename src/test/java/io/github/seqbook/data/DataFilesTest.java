@@ -189,6 +189,20 @@ class DataFilesTest {
     }
 
     @Test
+    void choralesArchiveFromTheMirror() throws IOException {
+        Path cache = tmp.resolve("cache");
+        Path csv = DataFiles.of(cache, MIRROR).extract(DataFile.JSB_CHORALES, "jsb_chorales/train/chorale_000.csv");
+        assertTrue(Files.readString(csv).startsWith("note0,note1,note2,note3"));
+        // 229 / 76 / 77 chorales, as ../shared/data/README.md says.
+        try (var files = Files.list(csv.getParent())) {
+            assertEquals(229, files.count());
+        }
+        try (var files = Files.list(cache.resolve("jsb_chorales/test"))) {
+            assertEquals(77, files.count());
+        }
+    }
+
+    @Test
     void archiveEntriesOutsideTheCacheAreRefused() throws IOException {
         Path mirror = Files.createDirectories(tmp.resolve("mirror"));
         Path archive = mirror.resolve("evil.tgz");
