@@ -1,0 +1,13 @@
+package io.github.seqbook.data;
+
+/**
+ * A data file could not be had: the download failed (offline), a mirror folder lacks it, or every copy found
+ * fails its checksum. The message names the URL, the cache folder and the environment variables that help.
+ */
+public class DataUnavailableException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public DataUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
