@@ -7,19 +7,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * One split of a dataset, in the book's (Keras') layout: inputs {@code x} of shape {@code [batch, steps, 1]}
- * and targets {@code y} of shape {@code [batch, 1]}, {@code [batch, ahead]} or {@code [batch, steps, ahead]}.
+ * One split of a dataset, in the book's (Keras') layout: inputs {@code x} of shape {@code [batch, steps, features]}
+ * ({@code features} is 1 for the book's univariate series) and targets {@code y} of shape {@code [batch, k]} or
+ * {@code [batch, steps, k]}.
  *
  * @param name the split's name, such as "train", for messages and tables
- * @param x    inputs, {@code [batch, steps, 1]}
+ * @param x    inputs, {@code [batch, steps, features]}
  * @param y    targets, with the same batch size as {@code x}
  */
 public record Split(String name, INDArray x, INDArray y) {
 
-    /** Checks shapes: {@code x} must be {@code [batch, steps, 1]} and {@code y} must have {@code batch} rows. */
+    /** Checks shapes: {@code x} must be {@code [batch, steps, features]} and {@code y} must have {@code batch} rows. */
     public Split {
         Require.notNull("name", name);
-        Require.series(name + ".x", x);
+        Require.sequences(name + ".x", x);
         Require.notNull(name + ".y", y);
         if (y.rank() < 2 || y.size(0) != x.size(0)) {
             throw new IllegalArgumentException(name + ".y must have " + x.size(0) + " rows like " + name

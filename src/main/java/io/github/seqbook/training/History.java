@@ -74,8 +74,47 @@ public record History(String model, Table table, long params) {
         return new History(model, t, params);
     }
 
+    /** A value with 4 significant digits, as the history prints it ({@code 0.02310}, {@code 1.234e-05}). */
+    public static String fourDigits(double value) {
+        if (!Double.isFinite(value)) {
+            return String.valueOf(value);
+        }
+        if (value == 0) {
+            return "0";
+        }
+        double abs = Math.abs(value);
+        return abs >= 1e-4 && abs < 1e6 ? new java.math.BigDecimal(value).round(new java.math.MathContext(4))
+                .toPlainString() : String.format(java.util.Locale.ROOT, "%.3e", value);
+    }
+
+    /** The table with 4 significant digits per value (seconds with 1 decimal). */
     @Override
     public String toString() {
-        return table.printAll();
+        Table t = table; // only the print format of its columns changes
+        for (var c : t.columns()) {
+            if (c instanceof DoubleColumn d) {
+                d.setPrintFormatter(new tech.tablesaw.columns.numbers.NumberColumnFormatter(
+                        c.name().equals("seconds") ? new java.text.DecimalFormat("0.0") : FOUR_DIGITS));
+            }
+        }
+        return t.printAll();
     }
+
+    /** {@link #fourDigits} as a {@link java.text.NumberFormat} for Tablesaw. */
+    private static final java.text.NumberFormat FOUR_DIGITS = new java.text.NumberFormat() {
+        @Override
+        public StringBuffer format(double number, StringBuffer toAppendTo, java.text.FieldPosition pos) {
+            return toAppendTo.append(fourDigits(number));
+        }
+
+        @Override
+        public StringBuffer format(long number, StringBuffer toAppendTo, java.text.FieldPosition pos) {
+            return toAppendTo.append(fourDigits(number));
+        }
+
+        @Override
+        public Number parse(String source, java.text.ParsePosition parsePosition) {
+            throw new UnsupportedOperationException("format only");
+        }
+    };
 }
