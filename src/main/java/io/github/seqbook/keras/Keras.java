@@ -83,6 +83,11 @@ public final class Keras {
         return new Dense(units);
     }
 
+    /** Keras' {@code Dense(units, activation=name)}. */
+    public static Dense dense(int units, String activation) {
+        return new Dense(units).activation(activation);
+    }
+
     /** Keras' {@code Flatten()}. */
     public static Flatten flatten() {
         return new Flatten();

@@ -1,8 +1,18 @@
 package io.github.seqbook.keras;
 
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.Collection;
 import java.util.Map;
 
 import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
@@ -15,7 +25,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * Keras' {@code LayerNormalization()} (last axis, epsilon 1e-3): each example's (each step's) features are normalised
  * to mean 0 and variance 1, {@code gamma * (x - mean) / sqrt(var + eps) + beta}; {@code 2 * features} parameters
  * (gamma starts at 1, beta at 0). DL4J 1.0.0-M2.1 has no such layer; this one is a SameDiff layer
- * ({@link Impl}), whose gradients SameDiff derives.
+ * ({@link Impl}), whose gradients SameDiff derives (SameDiff's console lines about it are filtered out).
  */
 public final class LayerNormalization extends Layer {
     /** Keras' default epsilon. */
@@ -125,6 +135,76 @@ public final class LayerNormalization extends Layer {
         @Override
         public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
             return null;
+        }
+
+        @Override
+        public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+                                                           Collection<TrainingListener> listeners, int layerIndex,
+                                                           INDArray paramsView, boolean initializeParams,
+                                                           DataType dataType) {
+            // As SameDiffLayer.instantiate, with the quiet implementation below.
+            Quiet layer = new Quiet(conf, dataType);
+            layer.setIndex(layerIndex);
+            layer.setParamsViewArray(paramsView);
+            layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
+            layer.setConf(conf);
+            return layer;
+        }
+    }
+
+    /**
+     * DL4J's SameDiff layer implementation, except that SameDiff's "Added differentiated op ..." lines, which it
+     * prints to {@code System.out} while deriving the gradient on the first backward pass, do not reach the notebook.
+     */
+    static final class Quiet extends org.deeplearning4j.nn.layers.samediff.SameDiffLayer {
+        private static final String NOISE = "Added differentiated op";
+        private boolean derived;
+
+        Quiet(NeuralNetConfiguration conf, DataType dataType) {
+            super(conf, dataType);
+        }
+
+        @Override
+        public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+            if (derived) {
+                return super.backpropGradient(epsilon, workspaceMgr);
+            }
+            PrintStream out = System.out;
+            System.setOut(new PrintStream(new LineFilter(out), true));
+            try {
+                return super.backpropGradient(epsilon, workspaceMgr);
+            } finally {
+                System.setOut(out);
+                derived = true;
+            }
+        }
+    }
+
+    /** Passes lines through to {@code target} except SameDiff's {@value Quiet#NOISE} lines. */
+    private static final class LineFilter extends OutputStream {
+        private final PrintStream target;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        LineFilter(PrintStream target) {
+            this.target = target;
+        }
+
+        @Override
+        public void write(int b) {
+            line.write(b);
+            if (b == '\n') {
+                flush();
+            }
+        }
+
+        @Override
+        public void flush() {
+            String text = line.toString(java.nio.charset.StandardCharsets.UTF_8);
+            line.reset();
+            if (!text.startsWith(Quiet.NOISE)) {
+                target.print(text);
+                target.flush();
+            }
         }
     }
 }

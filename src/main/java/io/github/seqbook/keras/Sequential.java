@@ -123,6 +123,11 @@ public final class Sequential extends KerasModel {
                 .updater(optimizer.updater())
                 .list(all.toArray(new org.deeplearning4j.nn.conf.layers.Layer[0]));
         preProcessors.forEach(list::inputPreProcessor);
+        if (layers.stream().anyMatch(l -> l instanceof Embedding)) {
+            // Otherwise DL4J sets the embedding's nIn (its vocabulary size) to the input's 1 feature; every other
+            // layer has no nIn yet and gets it from the input type either way.
+            list.overrideNinUponBuild(false);
+        }
         list.setInputType(InputType.recurrent(input.features(), input.steps(), RNNFormat.NCW));
         MultiLayerNetwork net = new MultiLayerNetwork(list.build());
         net.init();
