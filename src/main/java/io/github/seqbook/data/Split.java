@@ -54,6 +54,25 @@ public record Split(String name, INDArray x, INDArray y) {
         return new Split(newName, x.get(NDArrayIndex.interval(from, to)), y.get(NDArrayIndex.interval(from, to)));
     }
 
+    /**
+     * Consecutive batches of at most {@code batchSize} series (views, no copy), as a Keras dataset yields them;
+     * {@link io.github.seqbook.training.Training#fit} batches by itself.
+     */
+    public java.util.List<Split> batches(int batchSize) {
+        Require.positive("batchSize", batchSize);
+        java.util.List<Split> out = new java.util.ArrayList<>();
+        for (int from = 0; from < size(); from += batchSize) {
+            int to = Math.min(size(), from + batchSize);
+            out.add(new Split(name, x.get(NDArrayIndex.interval(from, to)), y.get(NDArrayIndex.interval(from, to))));
+        }
+        return out;
+    }
+
+    /** Number of values per step of each input series (1 for the book's univariate series). */
+    public int features() {
+        return (int) x.size(2);
+    }
+
     @Override
     public String toString() {
         return String.format("%s: X %s, y %s", name, shape(x), shape(y));
