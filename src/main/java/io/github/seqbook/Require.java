@@ -81,6 +81,19 @@ public final class Require {
         return finite(name, array);
     }
 
+    /**
+     * Fails unless {@code array} is a batch of series with any number of features, shape
+     * {@code [batch, steps, features]}, holding finite values.
+     */
+    public static INDArray sequences(String name, INDArray array) {
+        rank(name, array, 3, "[batch, steps, features]");
+        if (array.size(1) < 1 || array.size(2) < 1) {
+            throw new IllegalArgumentException(name + " must have shape [batch, steps, features] with steps and "
+                    + "features >= 1, got " + Arrays.toString(array.shape()));
+        }
+        return finite(name, array);
+    }
+
     /** Fails when {@code array} holds a NaN or an infinity. */
     public static INDArray finite(String name, INDArray array) {
         notNull(name, array);

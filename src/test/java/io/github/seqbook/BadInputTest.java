@@ -74,7 +74,7 @@ class BadInputTest {
                         () -> Training.fit(LINEAR, TEN.train().head(10), TEN.valid(), 1)),
                 bad("batch size 0", "batchSize", () -> new FitOptions().batchSize(0)),
                 bad("clip norm 0", "clipNorm", () -> new FitOptions().clipNorm(0)),
-                bad("2-D input to predict", "[batch, steps, 1]", () -> Training.predict(LINEAR, FLAT)),
+                bad("2-D input to predict", "[batch, steps, features]", () -> Training.predict(LINEAR, FLAT)),
                 bad("NaN input to predict", "NaN", () -> Training.predict(LINEAR, WITH_NAN)),
                 bad("evaluate with mismatched targets", "values per forecast", () -> Training.evaluate(LINEAR, TEN.valid())),
                 bad("forecast 0 steps ahead", "ahead", () -> Forecasts.forecastAhead(DEEP, SERIES, 0)),

@@ -1,28 +1,37 @@
 package io.github.seqbook.models;
 
+import static io.github.seqbook.keras.Keras.activation;
+import static io.github.seqbook.keras.Keras.adam;
+import static io.github.seqbook.keras.Keras.batchNormalization;
+import static io.github.seqbook.keras.Keras.dense;
+import static io.github.seqbook.keras.Keras.flatten;
+import static io.github.seqbook.keras.Keras.gatedActivationUnit;
+import static io.github.seqbook.keras.Keras.input;
+import static io.github.seqbook.keras.Keras.lnSimpleRnnCell;
+import static io.github.seqbook.keras.Keras.model;
+import static io.github.seqbook.keras.Keras.mse;
+import static io.github.seqbook.keras.Keras.myRnn;
+import static io.github.seqbook.keras.Keras.rnn;
+import static io.github.seqbook.keras.Keras.sequential;
+import static io.github.seqbook.keras.Keras.timeDistributed;
+
 import io.github.seqbook.Require;
+import io.github.seqbook.keras.Keras;
+import io.github.seqbook.keras.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.github.seqbook.layers.FlattenSequence;
 import io.github.seqbook.layers.GatedActivationUnit;
 import io.github.seqbook.layers.Gru;
 import io.github.seqbook.layers.KerasGlorotUniform;
 import io.github.seqbook.layers.KerasLstm;
 import io.github.seqbook.layers.KerasSimpleRnn;
 import io.github.seqbook.layers.LayerNormSimpleRnn;
-import io.github.seqbook.layers.LayerNormSimpleRnnCell;
 import io.github.seqbook.layers.OrthogonalInit;
 import io.github.seqbook.layers.RecurrentDropConnect;
 import io.github.seqbook.layers.RecurrentLoop;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
-import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -36,12 +45,12 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
- * One builder per model of the chapter, each with the book's sizes, activations, initialisation
+ * One builder per model of the chapter, each a one-line use of the Keras-shaped API ({@link Keras}; write your
+ * own models with it), with the book's sizes, activations, initialisation
  * (Glorot-uniform kernels, orthogonal recurrent kernels, zero biases, as Keras) and optimizer
  * (Adam with Keras' defaults: lr 0.001, beta 0.9/0.999, epsilon 1e-7, unless the book sets a rate).
  *
@@ -73,9 +82,7 @@ public final class Models {
     public static MultiLayerNetwork linear(int steps, int outputs) {
         Require.positive("steps", steps);
         Require.positive("outputs", outputs);
-        return build(KERAS_ADAM_LR, steps, BOOK_SEED, new Layer[] {
-                new OutputLayer.Builder(LossFunction.MSE).nOut(outputs).activation(Activation.IDENTITY)
-                        .weightInit(WeightInit.XAVIER_UNIFORM).build()}, true);
+        return sequential(input(steps, 1), flatten(), dense(outputs)).compile(adam(), mse()).network();
     }
 
     // ---- "Implementing a Simple RNN" -------------------------------------------------------------------------
@@ -88,9 +95,7 @@ public final class Models {
      */
     public static MultiLayerNetwork simpleRnn(int steps) {
         Require.positive("steps", steps);
-        return build(0.005, steps, BOOK_SEED, new Layer[] {
-                new LastTimeStep(simpleRnnLayer(1)),
-                mseLoss(1)}, false);
+        return sequential(input(steps, 1), Keras.simpleRnn(1)).compile(adam(0.005), mse()).network();
     }
 
     // ---- "Deep RNNs" -----------------------------------------------------------------------------------------
@@ -103,11 +108,8 @@ public final class Models {
      */
     public static MultiLayerNetwork deepSimpleRnn(int steps) {
         Require.positive("steps", steps);
-        return build(KERAS_ADAM_LR, steps, BOOK_SEED, new Layer[] {
-                simpleRnnLayer(20),
-                simpleRnnLayer(20),
-                new LastTimeStep(simpleRnnLayer(1)),
-                mseLoss(1)}, false);
+        return sequential(input(steps, 1), Keras.simpleRnn(20).returnSequences(), Keras.simpleRnn(20).returnSequences(),
+                Keras.simpleRnn(1)).compile(adam(), mse()).network();
     }
 
     /**
@@ -121,10 +123,8 @@ public final class Models {
     public static MultiLayerNetwork deepRnnDenseOutput(int steps, int outputs) {
         Require.positive("steps", steps);
         Require.positive("outputs", outputs);
-        return build(KERAS_ADAM_LR, steps, BOOK_SEED, new Layer[] {
-                simpleRnnLayer(20),
-                new LastTimeStep(simpleRnnLayer(20)),
-                denseOutput(outputs)}, false);
+        return sequential(input(steps, 1), Keras.simpleRnn(20).returnSequences(), Keras.simpleRnn(20), dense(outputs))
+                .compile(adam(), mse()).network();
     }
 
     // ---- "Sequence-to-sequence" ------------------------------------------------------------------------------
@@ -140,10 +140,8 @@ public final class Models {
     public static MultiLayerNetwork sequenceToSequenceRnn(int steps, int outputs) {
         Require.positive("steps", steps);
         Require.positive("outputs", outputs);
-        return build(0.01, steps, BOOK_SEED, new Layer[] {
-                simpleRnnLayer(20),
-                simpleRnnLayer(20),
-                timeDistributedDense(outputs)}, false);
+        return sequential(input(steps, 1), Keras.simpleRnn(20).returnSequences(), Keras.simpleRnn(20).returnSequences(),
+                timeDistributed(dense(outputs))).compile(adam(0.01), mse()).network();
     }
 
     /**
@@ -172,21 +170,10 @@ public final class Models {
         Require.positive("outputs", outputs);
         Require.inRange("inputRate", inputRate, 0.0, 0.999);
         Require.inRange("recurrentRate", recurrentRate, 0.0, 0.999);
-        return build(0.01, steps, BOOK_SEED, new Layer[] {
-                withDropout(simpleRnnLayer(20), inputRate, recurrentRate),
-                withDropout(simpleRnnLayer(20), inputRate, recurrentRate),
-                timeDistributedDense(outputs)}, false);
-    }
-
-    private static <T extends BaseRecurrentLayer> T withDropout(T layer, double inputRate, double recurrentRate) {
-        if (inputRate > 0) {
-            // DL4J's dropOut takes the probability of keeping an input.
-            layer.setIDropout(new org.deeplearning4j.nn.conf.dropout.Dropout(1.0 - inputRate));
-        }
-        if (recurrentRate > 0) {
-            layer.setWeightNoise(new RecurrentDropConnect(recurrentRate));
-        }
-        return layer;
+        return sequential(input(steps, 1),
+                Keras.simpleRnn(20).returnSequences().dropout(inputRate).recurrentDropout(recurrentRate),
+                Keras.simpleRnn(20).returnSequences().dropout(inputRate).recurrentDropout(recurrentRate),
+                timeDistributed(dense(outputs))).compile(adam(0.01), mse()).network();
     }
 
     // ---- "Handling Long Sequences" ---------------------------------------------------------------------------
@@ -206,12 +193,9 @@ public final class Models {
     public static MultiLayerNetwork deepRnnWithBatchNorm(int steps, int outputs) {
         Require.positive("steps", steps);
         Require.positive("outputs", outputs);
-        return build(KERAS_ADAM_LR, steps, BOOK_SEED, new Layer[] {
-                simpleRnnLayer(20),
-                kerasBatchNormalization(),
-                simpleRnnLayer(20),
-                kerasBatchNormalization(),
-                timeDistributedDense(outputs)}, false);
+        return sequential(input(steps, 1), Keras.simpleRnn(20).returnSequences(), batchNormalization(),
+                Keras.simpleRnn(20).returnSequences(), batchNormalization(), timeDistributed(dense(outputs)))
+                .compile(adam(), mse()).network();
     }
 
     /**
@@ -224,10 +208,9 @@ public final class Models {
     public static MultiLayerNetwork layerNormRnn(int steps, int outputs) {
         Require.positive("steps", steps);
         Require.positive("outputs", outputs);
-        return build(KERAS_ADAM_LR, steps, BOOK_SEED, new Layer[] {
-                new LayerNormSimpleRnn.Builder().nOut(20).build(),
-                new LayerNormSimpleRnn.Builder().nOut(20).build(),
-                timeDistributedDense(outputs)}, false);
+        return sequential(input(steps, 1), rnn(lnSimpleRnnCell(20)).returnSequences(),
+                rnn(lnSimpleRnnCell(20)).returnSequences(), timeDistributed(dense(outputs))).compile(adam(), mse())
+                .network();
     }
 
     /**
@@ -241,10 +224,9 @@ public final class Models {
     public static MultiLayerNetwork customRnn(int steps, int outputs) {
         Require.positive("steps", steps);
         Require.positive("outputs", outputs);
-        return build(KERAS_ADAM_LR, steps, BOOK_SEED, new Layer[] {
-                new RecurrentLoop.Builder().cell(new LayerNormSimpleRnnCell(20)).build(),
-                new RecurrentLoop.Builder().cell(new LayerNormSimpleRnnCell(20)).build(),
-                timeDistributedDense(outputs)}, false);
+        return sequential(input(steps, 1), myRnn(lnSimpleRnnCell(20)).returnSequences(),
+                myRnn(lnSimpleRnnCell(20)).returnSequences(), timeDistributed(dense(outputs))).compile(adam(), mse())
+                .network();
     }
 
     /**
@@ -257,10 +239,8 @@ public final class Models {
     public static MultiLayerNetwork lstm(int steps, int outputs) {
         Require.positive("steps", steps);
         Require.positive("outputs", outputs);
-        return build(KERAS_ADAM_LR, steps, BOOK_SEED, new Layer[] {
-                lstmLayer(20),
-                lstmLayer(20),
-                timeDistributedDense(outputs)}, false);
+        return sequential(input(steps, 1), Keras.lstm(20).returnSequences(), Keras.lstm(20).returnSequences(),
+                timeDistributed(dense(outputs))).compile(adam(), mse()).network();
     }
 
     /**
@@ -273,10 +253,8 @@ public final class Models {
     public static MultiLayerNetwork gru(int steps, int outputs) {
         Require.positive("steps", steps);
         Require.positive("outputs", outputs);
-        return build(KERAS_ADAM_LR, steps, BOOK_SEED, new Layer[] {
-                new Gru.Builder().nOut(20).build(),
-                new Gru.Builder().nOut(20).build(),
-                timeDistributedDense(outputs)}, false);
+        return sequential(input(steps, 1), Keras.gru(20).returnSequences(), Keras.gru(20).returnSequences(),
+                timeDistributed(dense(outputs))).compile(adam(), mse()).network();
     }
 
     // ---- "Processing sequences using 1D convolutional layers" ---------------------------------------------
@@ -303,11 +281,10 @@ public final class Models {
     public static MultiLayerNetwork conv1dGru(int steps, int outputs) {
         Require.inRange("steps", steps, CONV_KERNEL, Integer.MAX_VALUE);
         Require.positive("outputs", outputs);
-        return build(KERAS_ADAM_LR, steps, BOOK_SEED, new Layer[] {
-                stridedConv1d(),
-                new Gru.Builder().nOut(20).build(),
-                new Gru.Builder().nOut(20).build(),
-                timeDistributedDense(outputs)}, false);
+        return sequential(input(steps, 1),
+                Keras.conv1d(CONV_FILTERS, CONV_KERNEL).strides(CONV_STRIDE).padding("valid"),
+                Keras.gru(20).returnSequences(), Keras.gru(20).returnSequences(), timeDistributed(dense(outputs)))
+                .compile(adam(), mse()).network();
     }
 
     /** The book's {@code Conv1D(filters=20, kernel_size=4, strides=2, padding="valid")}, linear. */
@@ -350,14 +327,13 @@ public final class Models {
     public static MultiLayerNetwork wavenet(int steps, int outputs) {
         Require.positive("steps", steps);
         Require.positive("outputs", outputs);
-        int[] rates = wavenetDilations();
-        Layer[] layers = new Layer[rates.length + 2];
-        for (int i = 0; i < rates.length; i++) {
-            layers[i] = causalConv1d(WAVENET_FILTERS, 2, rates[i], Activation.RELU);
+        List<io.github.seqbook.keras.Layer> layers = new ArrayList<>();
+        for (int rate : wavenetDilations()) {
+            layers.add(Keras.conv1d(WAVENET_FILTERS, 2).padding("causal").activation("relu").dilationRate(rate));
         }
-        layers[rates.length] = causalConv1d(outputs, 1, 1, Activation.IDENTITY);
-        layers[rates.length + 1] = sequenceLoss(outputs, Activation.IDENTITY);
-        return build(KERAS_ADAM_LR, steps, BOOK_SEED, layers, false);
+        layers.add(Keras.conv1d(outputs, 1));
+        return sequential(input(steps, 1), layers.toArray(new io.github.seqbook.keras.Layer[0])).compile(adam(), mse())
+                .network();
     }
 
     /**
@@ -411,41 +387,27 @@ public final class Models {
         Require.positive("steps", steps);
         Require.positive("outputs", outputs);
         int filters = ORIGINAL_WAVENET_FILTERS;
-        ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
-                .seed(BOOK_SEED)
-                .dataType(DataType.FLOAT)
-                .updater(kerasAdam(KERAS_ADAM_LR))
-                .graphBuilder()
-                .addInputs("input")
-                .setInputTypes(InputType.recurrent(1, steps, RNNFormat.NCW))
-                .addLayer("conv_in", causalConv1d(filters, 2, 1, Activation.IDENTITY), "input");
-        String z = "conv_in";
-        List<String> skips = new ArrayList<>();
+        Tensor inputs = input(steps, 1);
+        // Vertex names as before the Keras-shaped API, so that saved graphs and code looking layers up keep working.
+        Tensor z = Keras.conv1d(filters, 2).padding("causal").name("conv_in").apply(inputs);
+        List<Tensor> skips = new ArrayList<>();
         int blocks = ORIGINAL_WAVENET_LAYERS_PER_BLOCK * ORIGINAL_WAVENET_BLOCKS;
         for (int i = 0; i < blocks; i++) {
             int rate = 1 << (i % ORIGINAL_WAVENET_LAYERS_PER_BLOCK);
             String p = "block" + i + "_";
-            g.addLayer(p + "dilated", causalConv1d(2 * filters, 2, rate, Activation.IDENTITY), z)
-                    .addVertex(p + "gate", GatedActivationUnit.bookCode(), p + "dilated")
-                    .addLayer(p + "skip", causalConv1d(filters, 1, 1, Activation.IDENTITY), p + "gate");
-            skips.add(p + "skip");
+            Tensor gated = gatedActivationUnit().name(p + "gate").apply(
+                    Keras.conv1d(2 * filters, 2).padding("causal").dilationRate(rate).name(p + "dilated").apply(z));
+            Tensor skip = Keras.conv1d(filters, 1).name(p + "skip").apply(gated);
+            skips.add(skip);
             if (i < blocks - 1) {
-                g.addVertex(p + "residual", new ElementWiseVertex(ElementWiseVertex.Op.Add), p + "skip", z);
-                z = p + "residual";
+                z = Keras.add(p + "residual", skip, z); // the last block's residual sum feeds nothing: left out
             }
         }
-        g.addVertex("skip_sum", new ElementWiseVertex(ElementWiseVertex.Op.Add), skips.toArray(new String[0]))
-                .addLayer("skip_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "skip_sum")
-                .addLayer("conv_relu", causalConv1d(filters, 1, 1, Activation.RELU), "skip_relu")
-                .addLayer("conv_out", causalConv1d(outputs, 1, 1, Activation.IDENTITY), "conv_relu")
-                // The softmax lives in the loss layer: it flattens NCW to [batch * steps, channels] first, so it
-                // normalises over channels like Keras. A softmax on the Conv1D layer itself would run over time.
-                .addLayer("output", sequenceLoss(outputs, linearOutput ? Activation.IDENTITY : Activation.SOFTMAX),
-                        "conv_out")
-                .setOutputs("output");
-        ComputationGraph graph = new ComputationGraph(g.build());
-        graph.init();
-        return graph;
+        z = activation("relu").name("skip_relu").apply(Keras.add("skip_sum", skips.toArray(new Tensor[0])));
+        z = Keras.conv1d(filters, 1).activation("relu").name("conv_relu").apply(z);
+        // A softmax on the last Conv1D normalises each step's outputs, as Keras (see Conv1D).
+        Tensor y = Keras.conv1d(outputs, 1).activation(linearOutput ? "linear" : "softmax").name("conv_out").apply(z);
+        return model(inputs, y).compile(adam(), mse()).network();
     }
 
     // ---- building blocks -------------------------------------------------------------------------------------
@@ -562,20 +524,23 @@ public final class Models {
     }
 
     /**
-     * Builds and initialises a float32 network over univariate NCW input of length {@code steps}.
+     * Builds and initialises a float32 network over univariate NCW input of length {@code steps} from DL4J layers
+     * (for code that assembles DL4J layers itself; the chapter's builders use {@link Keras}).
      *
-     * @param flattenInput true to put {@link FlattenSequence} in front of the first (dense) layer
+     * @param flattenInput true to put {@link io.github.seqbook.layers.FlattenSequence} in front of the first (dense)
+     *                     layer
      */
     static MultiLayerNetwork build(double learningRate, int steps, long seed, Layer[] layers, boolean flattenInput) {
-        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
-                .seed(seed)
-                .dataType(DataType.FLOAT)
-                .updater(kerasAdam(learningRate))
-                .list(layers);
+        org.deeplearning4j.nn.conf.NeuralNetConfiguration.ListBuilder list =
+                new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+                        .seed(seed)
+                        .dataType(org.nd4j.linalg.api.buffer.DataType.FLOAT)
+                        .updater(kerasAdam(learningRate))
+                        .list(layers);
         if (flattenInput) {
-            list.inputPreProcessor(0, new FlattenSequence());
+            list.inputPreProcessor(0, new io.github.seqbook.layers.FlattenSequence());
         }
-        list.setInputType(InputType.recurrent(1, steps, RNNFormat.NCW));
+        list.setInputType(org.deeplearning4j.nn.conf.inputs.InputType.recurrent(1, steps, RNNFormat.NCW));
         MultiLayerNetwork net = new MultiLayerNetwork(list.build());
         net.init();
         return net;

@@ -31,6 +31,23 @@ public final class Forecasts {
     }
 
     /**
+     * The naive forecast of one feature of a multivariate series: its last observed value repeated {@code ahead}
+     * times, {@code [batch, ahead]}.
+     *
+     * @param x       series {@code [batch, steps, features]}
+     * @param ahead   number of future values, at least 1
+     * @param feature the feature forecast, in {@code [0, features - 1]}
+     */
+    public static INDArray naive(INDArray x, int ahead, int feature) {
+        Require.sequences("x", x);
+        Require.positive("ahead", ahead);
+        Require.inRange("feature", feature, 0, (int) x.size(2) - 1);
+        INDArray last = x.get(NDArrayIndex.all(), NDArrayIndex.point(x.size(1) - 1), NDArrayIndex.point(feature))
+                .reshape(x.size(0), 1);
+        return last.broadcast(x.size(0), ahead).dup('c');
+    }
+
+    /**
      * The forecast of the last time step of a sequence-to-sequence output, {@code Y[:, -1]}:
      * {@code [batch, steps, ahead] -> [batch, ahead]}.
      */
@@ -45,16 +62,20 @@ public final class Forecasts {
      * loop does ({@code X = np.concatenate([X, model.predict(X)[:, np.newaxis, :]], axis=1)}): the input grows
      * by one step per forecast, which a recurrent model handles natively.
      *
-     * @param model a model forecasting one value from a series of any length (an RNN)
-     * @param x     series {@code [batch, steps, 1]}
+     * <p>A multivariate series is fed back whole: the model must forecast the next value of every feature
+     * ({@code [batch, features]}), and forecast {@code j} becomes feature {@code j} of the next input step. (A model
+     * forecasting fewer features than it reads cannot be run ahead alone: the other features' future is unknown.)
+     *
+     * @param model a model forecasting the next step from a series of any length (an RNN)
+     * @param x     series {@code [batch, steps, features]}
      * @param ahead steps to forecast, at least 1
-     * @return forecasts {@code [batch, ahead]}
+     * @return forecasts {@code [batch, ahead]} for a univariate series, {@code [batch, ahead, features]} otherwise
      * @throws IllegalArgumentException when the model reads one fixed length (a Flatten + Dense model cannot read
-     *                                  the grown input) or outputs more than one value per series
+     *                                  the grown input) or does not forecast every input feature
      */
     public static INDArray forecastAhead(Model model, INDArray x, int ahead) {
         Require.notNull("model", model);
-        Require.series("x", x);
+        Require.sequences("x", x);
         Require.positive("ahead", ahead);
         if (InputSteps.fixedLength(model, x.size(2)) > 0) {
             throw new IllegalArgumentException("model reads " + InputSteps.fixedDescription(model, x.size(2))
@@ -65,19 +86,21 @@ public final class Forecasts {
         INDArray grown = x.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
         long n = x.size(0);
         long steps = x.size(1);
+        long features = x.size(2);
         for (int k = 0; k < ahead; k++) {
             final int done = k;
             TrainingInterruptedException.check(() -> String.format("forecastAhead: interrupted after %d of %d steps",
                     done, ahead));
             INDArray next = Training.predict(model, grown);
-            if (next.rank() != 2 || next.size(1) != 1) {
-                throw new IllegalArgumentException("forecastAhead needs a model that forecasts one value per series, "
-                        + "but this one outputs shape " + Arrays.toString(next.shape()));
+            if (next.rank() != 2 || next.size(1) != features) {
+                throw new IllegalArgumentException("forecastAhead needs a model that forecasts one value per series "
+                        + (features > 1 ? "and feature (" + features + " here) " : "") + "to feed back as the next "
+                        + "input step, but this one outputs shape " + Arrays.toString(next.shape()));
             }
-            grown = Nd4j.concat(1, grown, next.reshape(n, 1, 1).castTo(grown.dataType()));
+            grown = Nd4j.concat(1, grown, next.reshape(n, 1, features).castTo(grown.dataType()));
         }
-        return grown.get(NDArrayIndex.all(), NDArrayIndex.interval(steps, steps + ahead), NDArrayIndex.point(0))
-                .dup('c');
+        INDArray ahead3 = grown.get(NDArrayIndex.all(), NDArrayIndex.interval(steps, steps + ahead), NDArrayIndex.all());
+        return features == 1 ? ahead3.reshape(n, ahead).dup('c') : ahead3.dup('c');
     }
 
     /**
@@ -90,7 +113,7 @@ public final class Forecasts {
      * masks) follow from {@code seed}, not from what came before.
      *
      * @param model   a network with dropout layers (e.g. {@link io.github.seqbook.models.Models#sequenceToSequenceRnnWithDropout})
-     * @param x       series {@code [batch, steps, 1]}
+     * @param x       series {@code [batch, steps, features]}
      * @param samples number of stochastic forward passes, at least 2
      * @param seed    seed of the dropout masks, for reproducible bands
      * @return per-forecast mean and standard deviation, in the layout of {@link Training#predict}
@@ -99,7 +122,7 @@ public final class Forecasts {
      */
     public static Uncertainty mcDropout(Model model, INDArray x, int samples, long seed) {
         Require.notNull("model", model);
-        Require.series("x", x);
+        Require.sequences("x", x);
         Require.inRange("samples", samples, 2, 100_000);
         InputSteps.check(model, "x", x.size(1), x.size(2));
         INDArray ncw = Training.toNcw(x);

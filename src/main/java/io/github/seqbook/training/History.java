@@ -119,4 +119,17 @@ public record History(String model, Table table, long params) implements Display
     public String toString() {
         return toText();
     }
+
+    /** A value with 4 significant digits, as the history prints it ({@code 0.02310}, {@code 1.234e-05}). */
+    public static String fourDigits(double value) {
+        if (!Double.isFinite(value)) {
+            return String.valueOf(value);
+        }
+        if (value == 0) {
+            return "0";
+        }
+        double abs = Math.abs(value);
+        return abs >= 1e-4 && abs < 1e6 ? new java.math.BigDecimal(value).round(new java.math.MathContext(4))
+                .toPlainString() : String.format(java.util.Locale.ROOT, "%.3e", value);
+    }
 }

@@ -12,4 +12,13 @@ public interface Metric {
 
     /** The metric over a whole split. */
     double compute(INDArray yTrue, INDArray yPred);
+
+    /**
+     * True when the targets hold one integer class index per prediction while the predictions hold one probability
+     * per class (sparse categorical cross-entropy, accuracy); false (the default) when targets and predictions have
+     * one shape.
+     */
+    default boolean classIndexTargets() {
+        return false;
+    }
 }

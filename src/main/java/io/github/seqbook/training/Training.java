@@ -80,12 +80,23 @@ public final class Training {
         Require.notNull("options", options);
         TrainingInterruptedException.check(() -> String.format("fit: interrupted before epoch 1/%d; the model is "
                 + "unchanged", epochs));
-        checkCompatible(model, train, "train");
-        checkCompatible(model, valid, "valid");
+        boolean classTargets = options.loss() != null && options.loss().classIndexTargets();
+        checkCompatible(model, train, "train", classTargets);
+        checkCompatible(model, valid, "valid", classTargets);
         if (!Double.isNaN(options.clipNorm()) && !Double.isNaN(options.clipValue())) {
             throw new IllegalArgumentException("options: choose clipNorm or clipValue, not both");
         }
+        String monitor = options.monitor();
+        if (monitor != null && !monitor.equals("loss") && !monitor.equals("val_loss") && Arrays.stream(metrics)
+                .noneMatch(m -> monitor.equals("val_" + m.name()))) {
+            throw new IllegalArgumentException("earlyStopping monitors \"" + monitor + "\", which this fit does not "
+                    + "record; it records loss, val_loss" + Arrays.stream(metrics).map(m -> ", val_" + m.name())
+                    .reduce("", String::concat));
+        }
         applyClipping(model, options);
+        if (!Double.isNaN(options.learningRate())) {
+            setLearningRate(model, options.learningRate());
+        }
         String name = options.name() != null ? options.name() : describe(model);
         History history = History.empty(name, model.numParams(), Arrays.stream(metrics).map(Metric::name)
                 .toArray(String[]::new));
@@ -101,6 +112,7 @@ public final class Training {
         int batch = Math.min(options.batchSize(), n);
         double firstLoss = Double.NaN;
         double firstBatchLoss = Double.NaN;
+        EarlyStopping stopper = monitor != null ? new EarlyStopping(options) : null;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             long start = System.nanoTime();
             // Keras shuffles the training set at the start of every epoch.
@@ -146,7 +158,8 @@ public final class Training {
                 throw new TrainingInterruptedException(String.format("%s: interrupted in epoch %d/%d while validating, "
                         + "after all %d batches; the model keeps the weights of epoch %d", name, epoch, epochs, batches, epoch));
             }
-            double valLoss = Metrics.mse(valid.y(), validPred);
+            double valLoss = options.loss() != null ? options.loss().compute(valid.y(), validPred)
+                    : Metrics.mse(valid.y(), validPred);
             double seconds = (System.nanoTime() - start) / 1e9;
             StringBuilder line = new StringBuilder(String.format("Epoch %d/%d - %.1fs - loss: %.4f - val_loss: %.4f",
                     epoch, epochs, seconds, loss, valLoss));
@@ -169,6 +182,9 @@ public final class Training {
                 out.println(line);
                 out.flush();
             }
+            if (stopper != null && stopper.stop(model, epoch, row.getDouble(monitor), out)) {
+                break;
+            }
         }
         return history;
     }
@@ -176,6 +192,63 @@ public final class Training {
     /** A loss above 1 and {@link #DIVERGENCE_FACTOR} times the reference counts as diverging. */
     static boolean exploded(double reference, double loss) {
         return loss > 1 && loss > DIVERGENCE_FACTOR * reference;
+    }
+
+    /**
+     * Keras' {@code EarlyStopping} callback (TF 2): after each epoch, an improvement of the monitored value resets the
+     * wait; {@code patience} epochs without one stop the fit and, if asked, restore the best epoch's weights.
+     */
+    private static final class EarlyStopping {
+        private final String monitor;
+        private final int patience;
+        private final boolean restore;
+        private final boolean higherIsBetter;
+        private double best = Double.NaN;
+        private int bestEpoch;
+        private int wait;
+        private INDArray bestParams;
+
+        EarlyStopping(FitOptions options) {
+            monitor = options.monitor();
+            patience = options.patience();
+            restore = options.restoreBestWeights();
+            higherIsBetter = monitor.contains("acc"); // Keras' mode="auto"
+        }
+
+        boolean stop(Model model, int epoch, double value, PrintStream out) {
+            boolean better = Double.isNaN(best) || (higherIsBetter ? value > best : value < best);
+            if (better) {
+                best = value;
+                bestEpoch = epoch;
+                wait = 0;
+                if (restore) {
+                    bestParams = model.params().dup();
+                }
+                return false;
+            }
+            if (++wait < patience) {
+                return false;
+            }
+            if (out != null) {
+                out.printf("Epoch %d: early stopping (best %s: %.4f at epoch %d)%n", epoch, monitor, best, bestEpoch);
+            }
+            if (restore && bestParams != null) {
+                model.setParams(bestParams);
+                if (out != null) {
+                    out.printf("Restoring model weights from the end of the best epoch: %d.%n", bestEpoch);
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Sets the learning rate of every layer's updater. */
+    private static void setLearningRate(Model model, double learningRate) {
+        if (model instanceof MultiLayerNetwork net) {
+            net.setLearningRate(learningRate);
+        } else if (model instanceof ComputationGraph graph) {
+            graph.setLearningRate(learningRate);
+        }
     }
 
     /**
@@ -223,14 +296,14 @@ public final class Training {
      * from the last step, {@code [batch, steps, k]} for sequence-to-sequence models.
      *
      * @param model a network reading NCW series
-     * @param x     series {@code [batch, steps, 1]}
-     * @throws IllegalArgumentException when {@code x} is not {@code [batch, steps, 1]}, holds NaN or Inf, or has a
-     *                                  length the model cannot read (shorter than its valid convolutions need, or
-     *                                  not the one length a Flatten + Dense model reads)
+     * @param x     series {@code [batch, steps, features]}
+     * @throws IllegalArgumentException when {@code x} is not {@code [batch, steps, features]}, holds NaN or Inf, or
+     *                                  has a length the model cannot read (shorter than its valid convolutions need,
+     *                                  or not the one length a Flatten + Dense model reads)
      */
     public static INDArray predict(Model model, INDArray x) {
         Require.notNull("model", model);
-        Require.series("x", x);
+        Require.sequences("x", x);
         InputSteps.check(model, "x", x.size(1), x.size(2));
         INDArray ncw = toNcw(x);
         long n = ncw.size(0);
@@ -333,11 +406,19 @@ public final class Training {
 
     /** Checks that a split's shapes fit the model before any ND4J op can fail on them. */
     static void checkCompatible(Model model, Split split, String what) {
+        checkCompatible(model, split, what, false);
+    }
+
+    /**
+     * {@link #checkCompatible(Model, Split, String)}; with {@code classTargets} the targets hold one class index per
+     * forecast (sparse categorical cross-entropy) instead of one value per model output.
+     */
+    static void checkCompatible(Model model, Split split, String what, boolean classTargets) {
         Require.notNull("model", model);
         Require.finite(what + ".x", split.x());
         Require.finite(what + ".y", split.y());
         InputSteps.check(model, what + ".x", split.steps(), split.x().size(2));
-        long outputs = outputSize(model);
+        long outputs = classTargets ? 1 : outputSize(model);
         long yOutputs = split.y().size(split.y().rank() - 1);
         if (outputs > 0 && outputs != yOutputs) {
             throw new IllegalArgumentException(what + ".y has " + yOutputs + " values per forecast but the model outputs "
