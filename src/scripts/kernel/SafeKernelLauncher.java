@@ -368,6 +368,8 @@ public final class SafeKernelLauncher {
                 throw new MagicEvalException(snippet, "%classpath takes a .jar file or a folder, got " + file);
             }
             kernel.javaEngine().getShell().addToClasspath(file.getAbsolutePath());
+            // a visible confirmation, as rapaio's %jar and IJava's %classpath (which returns the paths) give
+            kernel.channels().writeToStdOut("Added " + file.getAbsolutePath() + " to the classpath\n");
             return null;
         }
     }
