@@ -25,6 +25,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * The chapter's figures as XChart charts, returned as images that a notebook cell shows inline when they are
  * its last value. Each {@code ...Chart} method returns the XChart object for further styling; the plain
  * methods render it (several panels side by side, like the book's {@code plt.subplots}).
+ *
+ * <p>The book's series are univariate ({@code [batch, steps, 1]}). For a multivariate series
+ * ({@code [batch, steps, features]}), each plot has an overload taking a {@link Feature}: which input feature to draw
+ * and which target column holds its forecasts, e.g. {@code Plots.multipleForecasts(x, y, forecast, Plots.feature(1))}.
+ * The y axis is the book's {@code [-1, 1]}, widened when the values drawn leave it.
  */
 public final class Plots {
     /** Width of one panel in pixels (the book's figures are 4 inches wide per panel). */
@@ -38,6 +43,81 @@ public final class Plots {
 
     private Plots() {
     }
+
+    // ---- choosing the feature of a multivariate series ---------------------------------------------------------
+
+    /**
+     * Which series of a multivariate batch a plot draws: input feature {@code input} of
+     * {@code x [batch, steps, features]}, and column {@code target} of the targets and forecasts, which hold one
+     * column per forecast feature ({@code [batch, k]} one step ahead, {@code [batch, ahead, k]} several steps
+     * ahead). The two indices differ when only some features are forecast: with
+     * {@code Windows.targets(2)} (feature 2 alone), feature 2's forecasts are column 0, {@code feature(2, 0)}.
+     *
+     * <p>Several steps ahead, a target array may also be {@code [batch, ahead]}, the values of the one forecast
+     * feature (then {@code target} must be 0). {@link io.github.seqbook.data.Windows#nextValues} puts several targets
+     * in one row, step-major ({@code [batch, ahead * k]}): reshape it first, {@code y.reshape(batch, ahead, k)}.
+     *
+     * @param input  the input feature drawn, in {@code [0, features - 1]}
+     * @param target the column of the targets and forecasts holding that feature, in {@code [0, k - 1]}
+     */
+    public record Feature(int input, int target) {
+        /** Checks that both indices are non-negative (their upper bounds depend on the arrays drawn). */
+        public Feature {
+            if (input < 0 || target < 0) {
+                throw new IllegalArgumentException("a feature's input and target must be indices >= 0, got input "
+                        + input + ", target " + target);
+            }
+        }
+
+        /** Input feature {@link #input} of row {@code row} of {@code x [batch, steps, features]}. */
+        double[] inputOf(INDArray x, int row) {
+            Require.sequences("x", x);
+            Require.inRange("feature.input (x has " + x.size(2) + " features)", input, 0, (int) x.size(2) - 1);
+            return x.get(NDArrayIndex.point(row), NDArrayIndex.all(), NDArrayIndex.point(input)).toDoubleVector();
+        }
+
+        /** Column {@link #target} of row {@code row} of one-step targets {@code [batch, k]}. */
+        double oneStepOf(String name, INDArray a, int row) {
+            Require.rank(name, a, 2, "[batch, k]");
+            Require.inRange("feature.target (" + name + " has " + a.size(1) + " columns)", target, 0,
+                    (int) a.size(1) - 1);
+            return a.getDouble(row, target);
+        }
+
+        /**
+         * The values ahead of the first series for this feature: column {@link #target} of {@code [batch, ahead, k]},
+         * or the row of {@code [batch, ahead]} when {@code target} is 0.
+         */
+        double[] aheadOf(String name, INDArray a) {
+            Require.notNull(name, a);
+            if (a.rank() == 2) {
+                if (target != 0) {
+                    throw new IllegalArgumentException(name + " has shape " + Arrays.toString(a.shape())
+                            + ", the values of one forecast feature, so it has no target column " + target
+                            + "; pass [batch, ahead, k] (targets of several features from Windows.nextValues: "
+                            + name + ".reshape(batch, ahead, k))");
+                }
+                return a.get(NDArrayIndex.point(0), NDArrayIndex.all()).toDoubleVector();
+            }
+            Require.rank(name, a, 3, "[batch, ahead] or [batch, ahead, k]");
+            Require.inRange("feature.target (" + name + " has " + a.size(2) + " columns)", target, 0,
+                    (int) a.size(2) - 1);
+            return a.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(target)).toDoubleVector();
+        }
+    }
+
+    /** {@link Feature} {@code f} of the input whose forecasts are column {@code f} (every feature forecast). */
+    public static Feature feature(int feature) {
+        return new Feature(feature, feature);
+    }
+
+    /** {@link Feature}: input feature {@code input}, its targets and forecasts in column {@code target}. */
+    public static Feature feature(int input, int target) {
+        return new Feature(input, target);
+    }
+
+    /** Univariate series: feature 0, column 0. */
+    static final Feature UNIVARIATE = new Feature(0, 0);
 
     // ---- plot_series -----------------------------------------------------------------------------------------
 
@@ -61,17 +141,40 @@ public final class Plots {
      */
     public static BufferedImage series(Split split, INDArray predictions, int... indices) {
         Require.notNull("split", split);
+        requireUnivariate("split.x()", split.x(), "series(split, Plots.feature(f), predictions, indices)");
+        return render(seriesCharts(split, UNIVARIATE, predictions, indices));
+    }
+
+    /**
+     * {@link #series(Split, INDArray, int...)} for one feature of a multivariate split: the input feature
+     * {@code feature.input()} of each series, its target (column {@code feature.target()} of one-step targets
+     * {@code [batch, k]}; none for sequence targets) and its forecast (the same column of {@code predictions}).
+     *
+     * @param split       the split to draw from, {@code x [batch, steps, features]}
+     * @param feature     which feature, e.g. {@code Plots.feature(1)}
+     * @param predictions forecasts {@code [batch, k]} for the same rows, or null
+     * @param indices     which series (rows) to draw, at least one
+     */
+    public static BufferedImage series(Split split, Feature feature, INDArray predictions, int... indices) {
+        return render(seriesCharts(split, feature, predictions, indices));
+    }
+
+    /** The panels of {@link #series(Split, Feature, INDArray, int...)}. */
+    static XYChart[] seriesCharts(Split split, Feature feature, INDArray predictions, int... indices) {
+        Require.notNull("split", split);
+        Require.notNull("feature", feature);
+        Require.notNull("indices", indices);
         if (indices.length == 0) {
             throw new IllegalArgumentException("indices must name at least one series of " + split.name());
         }
         XYChart[] charts = new XYChart[indices.length];
         for (int i = 0; i < indices.length; i++) {
             int row = Require.inRange("indices[" + i + "]", indices[i], 0, split.size() - 1);
-            Double target = split.y().rank() == 2 ? split.y().getDouble(row, 0) : null;
-            Double forecast = predictions == null ? null : predictions.getDouble(row, 0);
-            charts[i] = seriesChart(values(split.x(), row), target, forecast, i == 0, i == 0);
+            Double target = split.y().rank() == 2 ? feature.oneStepOf("split.y()", split.y(), row) : null;
+            Double forecast = predictions == null ? null : feature.oneStepOf("predictions", predictions, row);
+            charts[i] = seriesChart(feature.inputOf(split.x(), row), target, forecast, i == 0, i == 0);
         }
-        return render(charts);
+        return charts;
     }
 
     /**
@@ -89,7 +192,8 @@ public final class Plots {
         if (forecast != null) {
             addMarkers(chart, "Prediction", new double[] {steps}, new double[] {forecast}, RED, true);
         }
-        axes(chart, 0, steps + 1, -1, 1);
+        axes(chart, 0, steps + 1, series, target == null ? new double[0] : new double[] {target},
+                forecast == null ? new double[0] : new double[] {forecast});
         chart.getStyler().setLegendVisible(legend && (target != null || forecast != null));
         hideFromLegend(chart, "series");
         return chart;
@@ -151,12 +255,30 @@ public final class Plots {
 
     /** The chart behind {@link #multipleForecasts}. */
     public static XYChart multipleForecastsChart(INDArray x, INDArray actual, INDArray forecast) {
-        Require.series("x", x);
-        Require.notNull("actual", actual);
-        Require.notNull("forecast", forecast);
-        double[] input = values(x, 0);
-        double[] act = row(actual);
-        double[] fc = row(forecast);
+        requireUnivariate("x", x, "multipleForecasts(x, actual, forecast, Plots.feature(f))");
+        return multipleForecastsChart(x, actual, forecast, UNIVARIATE);
+    }
+
+    /**
+     * {@link #multipleForecasts(INDArray, INDArray, INDArray)} for one feature of a multivariate series: input feature
+     * {@code feature.input()} of the first series, and its actual and forecast values ahead (column
+     * {@code feature.target()}; see {@link Feature} for the shapes).
+     *
+     * @param x        inputs {@code [batch, steps, features]}
+     * @param actual   the true next values, {@code [batch, ahead, k]} or {@code [batch, ahead]}
+     * @param forecast forecasts of the same kind (e.g. {@code Forecasts.forecastAhead}'s {@code [batch, ahead, features]})
+     * @param feature  which feature, e.g. {@code Plots.feature(1)}
+     */
+    public static BufferedImage multipleForecasts(INDArray x, INDArray actual, INDArray forecast, Feature feature) {
+        return render(multipleForecastsChart(x, actual, forecast, feature));
+    }
+
+    /** The chart behind {@link #multipleForecasts(INDArray, INDArray, INDArray, Feature)}. */
+    public static XYChart multipleForecastsChart(INDArray x, INDArray actual, INDArray forecast, Feature feature) {
+        Require.notNull("feature", feature);
+        double[] input = feature.inputOf(x, 0);
+        double[] act = feature.aheadOf("actual", actual);
+        double[] fc = feature.aheadOf("forecast", forecast);
         if (act.length != fc.length) {
             throw new IllegalArgumentException("actual and forecast must have the same length, got "
                     + act.length + " and " + fc.length);
@@ -168,7 +290,7 @@ public final class Plots {
         addLine(chart, "Actual", t, act, RED);
         XYSeries f = addLine(chart, "Forecast", t, fc, BLUE);
         f.setMarker(SeriesMarkers.CROSS);
-        axes(chart, 0, steps + act.length, -1, 1);
+        axes(chart, 0, steps + act.length, input, act, fc);
         chart.getStyler().setLegendVisible(true);
         chart.getStyler().setLegendPosition(LegendPosition.InsideNW);
         return chart;
@@ -193,11 +315,29 @@ public final class Plots {
 
     /** The chart behind {@link #forecastBand}. */
     public static XYChart forecastBandChart(INDArray x, INDArray actual, INDArray mean, INDArray std, double k) {
-        Require.series("x", x);
+        requireUnivariate("x", x, "forecastBand(x, actual, mean, std, k, Plots.feature(f))");
+        return forecastBandChart(x, actual, mean, std, k, UNIVARIATE);
+    }
+
+    /**
+     * {@link #forecastBand(INDArray, INDArray, INDArray, INDArray, double)} for one feature of a multivariate series
+     * (input feature {@code feature.input()}; column {@code feature.target()} of {@code actual}, {@code mean} and
+     * {@code std}, each {@code [batch, ahead, k]} or {@code [batch, ahead]}; see {@link Feature}).
+     */
+    public static BufferedImage forecastBand(INDArray x, INDArray actual, INDArray mean, INDArray std, double k,
+                                             Feature feature) {
+        return render(forecastBandChart(x, actual, mean, std, k, feature));
+    }
+
+    /** The chart behind {@link #forecastBand(INDArray, INDArray, INDArray, INDArray, double, Feature)}. */
+    public static XYChart forecastBandChart(INDArray x, INDArray actual, INDArray mean, INDArray std, double k,
+                                            Feature feature) {
+        Require.notNull("feature", feature);
         Require.positive("k", k);
-        double[] act = row(Require.notNull("actual", actual));
-        double[] m = row(Require.notNull("mean", mean));
-        double[] s = row(Require.notNull("std", std));
+        double[] input = feature.inputOf(x, 0);
+        double[] act = feature.aheadOf("actual", actual);
+        double[] m = feature.aheadOf("mean", mean);
+        double[] s = feature.aheadOf("std", std);
         if (act.length != m.length || m.length != s.length) {
             throw new IllegalArgumentException("actual, mean and std must have the same length, got "
                     + act.length + ", " + m.length + ", " + s.length);
@@ -210,9 +350,9 @@ public final class Plots {
             lower[i] = m[i] - err[i];
             upper[i] = m[i] + err[i];
         }
-        int steps = (int) x.size(1);
+        int steps = input.length;
         double[] t = range(steps, steps + m.length);
-        XYChart chart = seriesChart(values(x, 0), null, null, true, false);
+        XYChart chart = seriesChart(input, null, null, true, false);
         // Colours as plot_multiple_forecasts: actual values red, the forecast (and its band) blue.
         Color band = new Color(BLUE.getRed(), BLUE.getGreen(), BLUE.getBlue(), 140);
         BasicStroke dashed = new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
@@ -232,7 +372,7 @@ public final class Plots {
         f.setMarker(SeriesMarkers.CROSS);
         chart.getStyler().setErrorBarsColor(band);
         chart.getStyler().setErrorBarsColorSeriesColor(false);
-        axes(chart, 0, steps + m.length, -1, 1);
+        axes(chart, 0, steps + m.length, input, act, lower, upper);
         chart.getStyler().setLegendVisible(true);
         // the forecast sits at the right end: keep the legend off it and off the first peaks
         chart.getStyler().setLegendPosition(LegendPosition.InsideSW);
@@ -401,19 +541,37 @@ public final class Plots {
         st.setYAxisMax(yMax);
     }
 
+    /**
+     * The book's axes {@code [xMin, xMax] x [-1, 1]}, the y range widened (with a 5% margin) when any of the values
+     * drawn leaves {@code [-1, 1]}, so that a series of one's own is not cut off.
+     */
+    static void axes(XYChart chart, double xMin, double xMax, double[]... drawn) {
+        double lo = -1;
+        double hi = 1;
+        for (double[] values : drawn) {
+            for (double v : values) {
+                if (Double.isFinite(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+        }
+        double margin = lo < -1 || hi > 1 ? 0.05 * (hi - lo) : 0;
+        axes(chart, xMin, xMax, lo < -1 ? lo - margin : -1, hi > 1 ? hi + margin : 1);
+    }
+
+    /** The univariate plots' check: {@code [batch, steps, 1]}, pointing a multivariate series to its overload. */
+    static void requireUnivariate(String name, INDArray x, String overload) {
+        Require.sequences(name, x);
+        if (x.size(2) != 1) {
+            throw new IllegalArgumentException(name + " must have shape [batch, steps, 1], got "
+                    + Arrays.toString(x.shape()) + "; for a series of " + x.size(2) + " features choose the one to "
+                    + "draw: " + overload);
+        }
+    }
+
     static void hideFromLegend(XYChart chart, String series) {
         chart.getSeriesMap().get(series).setShowInLegend(false);
-    }
-
-    /** Row {@code index} of a {@code [batch, steps, 1]} array as doubles. */
-    static double[] values(INDArray x, int index) {
-        return x.get(NDArrayIndex.point(index), NDArrayIndex.all(), NDArrayIndex.point(0)).toDoubleVector();
-    }
-
-    /** The first row of a {@code [batch, n]} or {@code [batch, n, 1]} array as doubles. */
-    static double[] row(INDArray a) {
-        INDArray first = a.get(NDArrayIndex.point(0));
-        return first.reshape(first.length()).toDoubleVector();
     }
 
     static double[] range(int from, int to) {

@@ -19,18 +19,28 @@ import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /**
- * Lints every notebook for the dialect that runs under the kernel we install, IJava and JJava: kernel name
- * {@code java}; the first code cell is the setup line {@code %classpath <path>/seqbook.jar} alone (one jar, no
- * glob), and it is the only magic; no outputs committed. {@code %jars} is refused: JJava warns that it is
- * deprecated on every run.
+ * Lints every notebook ({@code notebooks/} and the test suite's {@code src/test/notebooks/}) for the dialect that
+ * runs under the kernel we install, IJava and JJava: kernel name {@code java}; the first code cell is the setup line
+ * {@code %classpath <path>/seqbook.jar} alone (one jar, no glob), and it is the only magic; no outputs committed.
+ * {@code %jars} is refused: JJava warns that it is deprecated on every run.
  */
 class NotebookDialectTest {
     static final Path NOTEBOOKS = Path.of("notebooks");
+    /** The notebooks of the test suite (the homework notebook), held to the same dialect. */
+    static final Path TEST_NOTEBOOKS = Path.of("src", "test", "notebooks");
     /** The setup line: one path, no glob or list, to the library's jar. */
     static final Pattern SETUP = Pattern.compile("%classpath [^\\s*?,;:]*seqbook\\.jar");
 
     static Stream<Path> notebooks() throws IOException {
-        try (Stream<Path> s = Files.list(NOTEBOOKS)) {
+        return notebooksIn(NOTEBOOKS);
+    }
+
+    static Stream<Path> allNotebooks() throws IOException {
+        return Stream.concat(notebooks(), notebooksIn(TEST_NOTEBOOKS));
+    }
+
+    static Stream<Path> notebooksIn(Path folder) throws IOException {
+        try (Stream<Path> s = Files.list(folder)) {
             return s.filter(p -> p.toString().endsWith(".ipynb")).sorted().toList().stream();
         }
     }
@@ -41,7 +51,7 @@ class NotebookDialectTest {
     }
 
     @ParameterizedTest
-    @MethodSource("notebooks")
+    @MethodSource("allNotebooks")
     void followsTheDialect(Path notebook) throws IOException {
         List<String> problems = problems(new ObjectMapper().readTree(notebook.toFile()));
         assertTrue(problems.isEmpty(), notebook + ":\n  " + String.join("\n  ", problems));

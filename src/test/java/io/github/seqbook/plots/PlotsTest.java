@@ -1,6 +1,9 @@
 package io.github.seqbook.plots;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -196,5 +199,107 @@ class PlotsTest {
         var e = assertThrows(IllegalArgumentException.class, () -> Plots.series(DATA.valid(), 5000));
         assertTrue(e.getMessage().contains("indices[0]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Plots.series(DATA.valid()));
+    }
+
+    // ---- multivariate series: choosing the feature --------------------------------------------------------------
+
+    /** Three features per step, each its own ramp, so that every value says which feature and step it is. */
+    static org.nd4j.linalg.api.ndarray.INDArray threeFeatures(int batch, int steps) {
+        var x = org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.DOUBLE, batch, steps, 3);
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < steps; t++) {
+                for (int f = 0; f < 3; f++) {
+                    x.putScalar(new long[] {b, t, f}, 0.1 * f + 0.001 * t + 0.0001 * b);
+                }
+            }
+        }
+        return x;
+    }
+
+    static double[] y(org.knowm.xchart.XYChart chart, String series) {
+        return chart.getSeriesMap().get(series).getYData();
+    }
+
+    @Test
+    void multipleForecastsDrawTheChosenFeature() {
+        var x = threeFeatures(4, 20);
+        // forecastAhead's layout for a multivariate series: [batch, ahead, features]
+        var actual = threeFeatures(4, 5).add(0.5);
+        var forecast = threeFeatures(4, 5).add(0.6);
+        var chart = Plots.multipleForecastsChart(x, actual, forecast, Plots.feature(2));
+        assertArrayEquals(x.get(point(0), all(), point(2)).toDoubleVector(), y(chart, "series"), 1e-12);
+        assertArrayEquals(actual.get(point(0), all(), point(2)).toDoubleVector(), y(chart, "Actual"), 1e-12);
+        assertArrayEquals(forecast.get(point(0), all(), point(2)).toDoubleVector(), y(chart, "Forecast"), 1e-12);
+        // Only feature 2 forecast ([batch, ahead], Windows.targets(2)): column 0 of the targets is feature 2.
+        var only2 = actual.get(all(), all(), point(2)).dup();
+        var chart2 = Plots.multipleForecastsChart(x, only2, only2, Plots.feature(2, 0));
+        assertArrayEquals(y(chart, "series"), y(chart2, "series"), 1e-12);
+        assertArrayEquals(y(chart, "Actual"), y(chart2, "Actual"), 1e-12);
+    }
+
+    @Test
+    void aBandAndSeriesPanelsDrawTheChosenFeature() {
+        var x = threeFeatures(4, 20);
+        var mean = threeFeatures(4, 5).add(0.5);
+        var std = org.nd4j.linalg.factory.Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.DOUBLE, 4, 5, 3).mul(0.01);
+        var band = Plots.forecastBandChart(x, mean, mean, std, 2, Plots.feature(1));
+        assertArrayEquals(x.get(point(0), all(), point(1)).toDoubleVector(), y(band, "series"), 1e-12);
+        assertArrayEquals(mean.get(point(0), all(), point(1)).toDoubleVector(), y(band, "MC Dropout mean"), 1e-12);
+        // One step ahead for features 0 and 1 ([batch, 2]): feature 1's target and forecast are column 1.
+        var targets = org.nd4j.linalg.factory.Nd4j.create(new double[][] {{0.1, 0.2}, {0.3, 0.4}, {0.5, 0.6}, {0.7, 0.8}});
+        var split = new io.github.seqbook.data.Split("valid", x, targets);
+        var panels = Plots.seriesCharts(split, Plots.feature(1), targets.mul(2), 0, 3);
+        assertEquals(2, panels.length);
+        assertArrayEquals(x.get(point(3), all(), point(1)).toDoubleVector(), y(panels[1], "series"), 1e-12);
+        assertArrayEquals(new double[] {0.8}, y(panels[1], "Target"), 1e-12);
+        assertArrayEquals(new double[] {1.6}, y(panels[1], "Prediction"), 1e-12);
+    }
+
+    @Test
+    void theUnivariatePlotsAreFeatureZero() {
+        SeriesData ten = SeriesData.nextValues(50, 10);
+        var x = ten.valid().x();
+        var naive = Forecasts.naive(x, 10);
+        var plain = Plots.multipleForecastsChart(x, ten.valid().y(), naive);
+        var chosen = Plots.multipleForecastsChart(x, ten.valid().y(), naive, Plots.feature(0));
+        for (String s : new String[] {"series", "Actual", "Forecast"}) {
+            assertArrayEquals(y(plain, s), y(chosen, s), 1e-12, s);
+        }
+    }
+
+    @Test
+    void aMultivariateSeriesMustChooseItsFeature() {
+        var x = threeFeatures(4, 20);
+        var ahead = threeFeatures(4, 5);
+        var e = assertThrows(IllegalArgumentException.class, () -> Plots.multipleForecasts(x, ahead, ahead));
+        assertTrue(e.getMessage().contains("[4, 20, 3]") && e.getMessage().contains("Plots.feature"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Plots.series(
+                new io.github.seqbook.data.Split("valid", x, org.nd4j.linalg.factory.Nd4j.zeros(4, 3)), 0));
+        assertTrue(e.getMessage().contains("Plots.feature"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Plots.multipleForecasts(x, ahead, ahead, Plots.feature(3)));
+        assertTrue(e.getMessage().contains("feature.input") && e.getMessage().contains("got 3"), e.getMessage());
+        // [batch, ahead] holds one feature's values: no column 1 to take.
+        var flat = org.nd4j.linalg.factory.Nd4j.zeros(4, 10);
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Plots.multipleForecasts(x, flat, flat, Plots.feature(1)));
+        assertTrue(e.getMessage().contains("reshape(batch, ahead, k)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Plots.feature(-1));
+        assertTrue(e.getMessage().contains("-1"), e.getMessage());
+    }
+
+    @Test
+    void theYAxisWidensForValuesOutsideTheBooksRange() {
+        double[] big = new double[30];
+        for (int t = 0; t < big.length; t++) {
+            big[t] = 100 + 10 * Math.sin(t);
+        }
+        var chart = Plots.seriesChart(big, 120.0, null, true, false);
+        assertTrue(chart.getStyler().getYAxisMax() >= 120 && chart.getStyler().getYAxisMin() <= -1,
+                chart.getStyler().getYAxisMin() + " .. " + chart.getStyler().getYAxisMax());
+        // The book's data stay in [-1, 1]: the book's axis.
+        var book = Plots.multipleForecastsChart(DATA.valid().x(), DATA.valid().y(), DATA.valid().y());
+        assertEquals(-1.0, book.getStyler().getYAxisMin());
+        assertEquals(1.0, book.getStyler().getYAxisMax());
     }
 }
