@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 
 import io.github.seqbook.data.DataFiles;
+import io.github.seqbook.data.TestData;
 import io.github.seqbook.data.Ridership;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +21,7 @@ class AutocorrelationsTest {
     @Test
     void railSeriesMatchesStatsmodels() {
         // The book's figure: plot_acf / plot_pacf(method="ywm") of df["2001":"2019"]["rail"], 35 lags.
-        Table df = Ridership.load(DataFiles.of(cache, Path.of("../shared/data")));
+        Table df = Ridership.load(DataFiles.of(cache, TestData.mirror()));
         double[] rail = Ridership.values(Ridership.months(df, "2001-01", "2019-12"), Ridership.RAIL);
         Autocorrelations a = Autocorrelations.of(rail, 35);
         assertEquals(6939, a.n());

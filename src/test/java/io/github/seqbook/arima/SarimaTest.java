@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Random;
 
 import io.github.seqbook.data.DataFiles;
+import io.github.seqbook.data.TestData;
 import io.github.seqbook.data.Ridership;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class SarimaTest {
 
     @BeforeAll
     static void load() {
-        Table df = Ridership.load(DataFiles.of(cache, Path.of("../shared/data")));
+        Table df = Ridership.load(DataFiles.of(cache, TestData.mirror()));
         rail = Ridership.values(Ridership.months(df, "2019-01", "2019-06"), Ridership.RAIL);
         rail = Arrays.copyOf(rail, 152);
     }

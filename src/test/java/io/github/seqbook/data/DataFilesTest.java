@@ -25,12 +25,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The download cache against the real archive in {@code ../shared/data} (tests run from the repository root), a
+ * The download cache against the real archive from {@link TestData#mirror()} ({@code ../shared/data} here), a
  * local HTTP server for the download path, and an unreachable address for the offline error.
  */
 class DataFilesTest {
-    /** The shared copies of the book's data files (see ../shared/data/README.md). */
-    static final Path MIRROR = Path.of("../shared/data");
+    /** A folder holding the book's data files (see {@link TestData}). */
+    static final Path MIRROR = TestData.mirror();
     /** The README's checksum of ridership.tgz. */
     static final String RIDERSHIP_SHA256 = "0ff99f3dddd886ddea161b68f25f90b56b0468f5c91949b75376fb494516c794";
     /** Nothing listens on the discard port of the loopback address: the connection is refused at once. */

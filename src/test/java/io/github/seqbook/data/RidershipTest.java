@@ -17,7 +17,7 @@ import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
-/** The ridership table against the real file (mirror ../shared/data) and the book's printed numbers. */
+/** The ridership table against the real file (from TestData.mirror()) and the book's printed numbers. */
 class RidershipTest {
     @TempDir
     static Path cache;
