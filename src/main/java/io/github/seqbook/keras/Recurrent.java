@@ -5,8 +5,8 @@ import io.github.seqbook.layers.Gru;
 import io.github.seqbook.layers.LayerNormSimpleRnn;
 import io.github.seqbook.layers.LayerNormSimpleRnnCell;
 import io.github.seqbook.layers.RecurrentCell;
-import io.github.seqbook.layers.RecurrentDropConnect;
 import io.github.seqbook.layers.RecurrentLoop;
+import io.github.seqbook.layers.engine.CustomRecurrentLayer;
 import io.github.seqbook.models.Models;
 import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
@@ -21,9 +21,13 @@ import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
  * (440 for 20 units on 1 input), LSTM {@code 4u(n + u + 1)} (1760), GRU {@code 3u(n + u + 2)} (1380, TF 2's
  * {@code reset_after=True}), RNN/MyRNN with the layer-norm cell {@code u(n + u + 3)}.
  *
- * <p>Dropout: {@link #dropout(double)} drops inputs (per example, as Keras); {@link #recurrentDropout(double)} drops
- * recurrent weights with one mask per forward pass ({@link RecurrentDropConnect}), not Keras' per-example masks on
- * the state.
+ * <p>Dropout as Keras' ({@code SimpleRNN}, {@code LSTM} and {@code GRU}): {@link #dropout(double)} and
+ * {@link #recurrentDropout(double)} drop, in training and in MC Dropout's stochastic passes only, each sample's step
+ * inputs and previous state with masks drawn once per sequence and reused at every step, per gate under recurrent
+ * dropout, from ND4J's random generator (see {@link CustomRecurrentLayer}). {@code RNN(cell)} and {@code MyRNN(cell)}
+ * take no dropout, as in Keras where the book's cell has none. (Before, recurrent dropout here was DropConnect with
+ * one mask per batch, {@link io.github.seqbook.layers.RecurrentDropConnect}; notebook 02's
+ * {@link Models#sequenceToSequenceRnnWithDropout} keeps it.)
  */
 public final class Recurrent extends Layer {
     /** Which recurrent layer. */
@@ -67,19 +71,37 @@ public final class Recurrent extends Layer {
         return returnSequences(true);
     }
 
-    /** Keras' {@code dropout}: the fraction of the layer's inputs dropped in training, in [0, 1). */
+    /**
+     * Keras' {@code dropout}: the fraction, in [0, 1), of each sample's step inputs dropped in training, one mask per
+     * sample and sequence.
+     *
+     * @throws IllegalArgumentException when {@code rate} is outside [0, 0.999], or for {@code RNN(cell)} and
+     *                                  {@code MyRNN(cell)}, which have no dropout
+     */
     public Recurrent dropout(double rate) {
+        requireDropout("dropout");
         this.dropout = Require.inRange("dropout", rate, 0.0, 0.999);
         return this;
     }
 
     /**
-     * Keras' {@code recurrent_dropout}, in [0, 1): here the fraction of recurrent weights dropped, one mask per forward
-     * pass shared by the batch ({@link RecurrentDropConnect}); Keras drops state values with a mask per example.
+     * Keras' {@code recurrent_dropout}: the fraction, in [0, 1), of each sample's previous state dropped before the
+     * recurrent kernel in training, one mask per sample and sequence (per gate for LSTM and GRU).
+     *
+     * @throws IllegalArgumentException when {@code rate} is outside [0, 0.999], or for {@code RNN(cell)} and
+     *                                  {@code MyRNN(cell)}, which have no dropout
      */
     public Recurrent recurrentDropout(double rate) {
+        requireDropout("recurrentDropout");
         this.recurrentDropout = Require.inRange("recurrentDropout", rate, 0.0, 0.999);
         return this;
+    }
+
+    private void requireDropout(String option) {
+        if (kind == Kind.RNN || kind == Kind.MY_RNN) {
+            throw new IllegalArgumentException(option + " is not available for " + kind.kerasClass + "(cell): as in "
+                    + "Keras, dropout belongs to the cell and " + cell + " has none; use simpleRnn, lstm or gru");
+        }
     }
 
     /** The number of units. */
@@ -121,12 +143,11 @@ public final class Recurrent extends Layer {
                     : new RecurrentLoop.Builder().cell(cell).build();
             case MY_RNN -> new RecurrentLoop.Builder().cell(cell).build();
         };
-        if (dropout > 0) {
-            // DL4J's Dropout takes the probability of keeping an input.
-            layer.setIDropout(new org.deeplearning4j.nn.conf.dropout.Dropout(1.0 - dropout));
-        }
-        if (recurrentDropout > 0) {
-            layer.setWeightNoise(new RecurrentDropConnect(recurrentDropout));
+        if (dropout > 0 || recurrentDropout > 0) {
+            // Only SimpleRNN, LSTM and GRU get here with rates (the setters refuse the others).
+            CustomRecurrentLayer keras = (CustomRecurrentLayer) layer;
+            keras.setInputDropout(dropout);
+            keras.setRecurrentDropout(recurrentDropout);
         }
         return Built.of(returnSequences ? layer : new LastTimeStep(layer));
     }

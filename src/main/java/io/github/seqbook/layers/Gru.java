@@ -26,6 +26,10 @@ import org.nd4j.linalg.api.buffer.DataType;
  *
  * <p>Use it like DL4J's {@code LSTM}: {@code new Gru.Builder().nOut(20).build()}; the input size is set by the
  * network's input type.
+ *
+ * <p>Dropout as Keras' {@code GRU(dropout=..., recurrent_dropout=...)} (see {@link CustomRecurrentLayer}): per
+ * sample and sequence, on the input and on the {@code h} the recurrent products see ({@code h'} mixes the unmasked
+ * {@code h}); under recurrent dropout each gate (z, r, h) gets its own masks, as Keras 2's {@code implementation=1}.
  */
 public final class Gru extends CustomRecurrentLayer {
     private static final long serialVersionUID = 1L;
@@ -50,6 +54,12 @@ public final class Gru extends CustomRecurrentLayer {
                 new ParamSpec(KERNEL, new long[] {getNIn(), 3 * units}, ParamSpec.Kind.KERNEL),
                 new ParamSpec(RECURRENT_KERNEL, new long[] {units, 3 * units}, ParamSpec.Kind.RECURRENT_KERNEL),
                 new ParamSpec(BIAS, new long[] {2, 3 * units}, ParamSpec.Kind.BIAS));
+    }
+
+    /** 3: Keras' dropout masks, three masks each (gates z, r, h) under recurrent dropout. */
+    @Override
+    public int dropoutGates() {
+        return 3;
     }
 
     @Override

@@ -34,9 +34,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * recurrent kernel, zero bias except the forget gate's, 1 ({@code unit_forget_bias}; see
  * {@link Builder#forgetGateBiasInit}). The random draws are laid out as DL4J's LSTM lays out its gates and then
  * moved into Keras' order (the distribution is the same either way), so a network seed gives this layer the gates
- * it gave DL4J's LSTM. Input dropout and weight noise (e.g. {@link RecurrentDropConnect}) apply as in DL4J's
- * layers. {@code rnnTimeStep} keeps the output under key {@code "h"} and the cell state under {@code "c"}. Only
- * tanh (activation) and sigmoid (recurrent activation) are supported; masks are not.
+ * it gave DL4J's LSTM. {@code rnnTimeStep} keeps the output under key {@code "h"} and the cell state under
+ * {@code "c"}. Only tanh (activation) and sigmoid (recurrent activation) are supported; masks are not.
+ *
+ * <p>Dropout as Keras' {@code LSTM(dropout=..., recurrent_dropout=...)} (see {@link CustomRecurrentLayer}): per
+ * sample and sequence, on the input and on the previous output {@code h} (never on the cell state); under
+ * recurrent dropout each gate (i, f, c, o) gets its own masks, as Keras 2's {@code implementation=1}. DL4J's input
+ * dropout and weight noise (e.g. {@link RecurrentDropConnect}) also apply, as in DL4J's layers.
  */
 public final class KerasLstm extends CustomRecurrentLayer {
     private static final long serialVersionUID = 1L;
@@ -94,6 +98,12 @@ public final class KerasLstm extends CustomRecurrentLayer {
             w.get(NDArrayIndex.all(), NDArrayIndex.interval(k * u, (k + 1) * u))
                     .assign(dl4jOrder.get(NDArrayIndex.all(), NDArrayIndex.interval(from, from + u)));
         }
+    }
+
+    /** 4: Keras' dropout masks, four masks each (gates i, f, c, o) under recurrent dropout. */
+    @Override
+    public int dropoutGates() {
+        return 4;
     }
 
     @Override

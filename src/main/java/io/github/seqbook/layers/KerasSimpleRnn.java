@@ -24,9 +24,14 @@ import org.nd4j.linalg.api.buffer.DataType;
  * <p>Initialisation as Keras (and as the chapter configured DL4J's layer): Glorot-uniform kernel (the builder's
  * {@code weightInit}, {@code XAVIER_UNIFORM} by default), orthogonal recurrent kernel, zero bias. The kernel's
  * random draws are laid out column by column as in DL4J's {@code SimpleRnn}, so a network seed gives this layer
- * the starting weights it gave DL4J's. Input dropout ({@code setIDropout}) and weight noise (e.g.
- * {@link RecurrentDropConnect} on {@code RW}) apply as in DL4J's layers. To keep only the last step, wrap it in
- * DL4J's {@code LastTimeStep}. Only tanh is supported; masks are not.
+ * the starting weights it gave DL4J's. To keep only the last step, wrap it in DL4J's {@code LastTimeStep}. Only
+ * tanh is supported; masks are not.
+ *
+ * <p>Dropout as Keras' {@code SimpleRNN(dropout=..., recurrent_dropout=...)}: {@link Builder#inputDropout(double)}
+ * and {@link Builder#recurrentDropout(double)} give each sample its own masks over the step input and over the
+ * previous state ({@code h' = tanh((x ⊙ m)·W + (h ⊙ r)·RW + b)}), drawn once per sequence, in training and MC
+ * Dropout only (see {@link CustomRecurrentLayer}). DL4J's input dropout ({@code setIDropout}, a mask per step) and
+ * weight noise (e.g. {@link RecurrentDropConnect} on {@code RW}, one mask per batch) also apply, as in DL4J's layers.
  */
 public final class KerasSimpleRnn extends CustomRecurrentLayer {
     private static final long serialVersionUID = 1L;
@@ -56,6 +61,12 @@ public final class KerasSimpleRnn extends CustomRecurrentLayer {
     @Override
     protected char drawOrder(ParamSpec spec) {
         return 'f'; // DL4J's SimpleRnn initialises its 'f'-order kernels: same seed, same weights
+    }
+
+    /** 1: Keras' dropout masks, one mask over the input, one over the state. */
+    @Override
+    public int dropoutGates() {
+        return 1;
     }
 
     @Override

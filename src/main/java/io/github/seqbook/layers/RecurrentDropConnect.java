@@ -10,10 +10,15 @@ import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Dropout on the recurrent connections of a recurrent layer, standing in for Keras' {@code recurrent_dropout},
- * which DL4J lacks: during training (and MC-Dropout inference) each recurrent weight ({@code RW}) is dropped
- * with probability {@code rate} and the rest scaled by {@code 1 / (1 - rate)}. One mask per forward pass is
- * shared by all time steps, as in variational RNN dropout; unlike Keras it is also shared by the batch.
+ * DropConnect on the recurrent weights of a recurrent layer (DL4J weight noise): during training (and MC-Dropout
+ * inference) each recurrent weight ({@code RW}) is dropped with probability {@code rate} and the rest scaled by
+ * {@code 1 / (1 - rate)}. One mask per forward pass is shared by all time steps and by the whole batch, which makes
+ * it much harsher than Keras' {@code recurrent_dropout} at the same rate.
+ *
+ * <p>It stood in for {@code recurrent_dropout} before the library's layers had Keras' per-sample masks; it stays
+ * for {@link io.github.seqbook.models.Models#sequenceToSequenceRnnWithDropout} (notebook 02's numbers) and for
+ * DL4J's own recurrent layers. For Keras' behaviour use the layers' {@code recurrentDropout} (the Keras-shaped
+ * API's {@code recurrentDropout(rate)} does).
  */
 public final class RecurrentDropConnect implements IWeightNoise {
     private static final long serialVersionUID = 1L;

@@ -6,7 +6,9 @@
  * {@link io.github.seqbook.layers.LayerNormSimpleRnn} (the book's {@code RNN(LNSimpleRNNCell)}) and
  * {@link io.github.seqbook.layers.RecurrentLoop} (the book's {@code MyRNN}) over a
  * {@link io.github.seqbook.layers.RecurrentCell} such as {@link io.github.seqbook.layers.LayerNormSimpleRnnCell};
- * recurrent dropout ({@link io.github.seqbook.layers.RecurrentDropConnect}); WaveNet's
+ * Keras' {@code dropout} and {@code recurrent_dropout} as options of the first three (per-sample masks, see
+ * {@link io.github.seqbook.layers.engine.CustomRecurrentLayer}); DropConnect on the recurrent weights, one mask per
+ * batch ({@link io.github.seqbook.layers.RecurrentDropConnect}, notebook 02's first MC Dropout model); WaveNet's
  * {@link io.github.seqbook.layers.GatedActivationUnit}; Keras' {@code Flatten} for sequences
  * ({@link io.github.seqbook.layers.FlattenSequence}); Keras' initialisers
  * ({@link io.github.seqbook.layers.KerasGlorotUniform}, {@link io.github.seqbook.layers.OrthogonalInit}).

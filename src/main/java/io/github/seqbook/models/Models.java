@@ -145,11 +145,16 @@ public final class Models {
     }
 
     /**
-     * The sequence-to-sequence RNN with dropout for MC Dropout: each {@code SimpleRNN(20)} drops 20% of its
-     * inputs ({@code dropout=0.2}) and of its recurrent connections ({@code recurrent_dropout=0.2}, see
-     * {@link RecurrentDropConnect}); Adam at 0.01 as the plain model. Dropout stays off in
-     * {@link io.github.seqbook.training.Training#predict} and is switched on by
+     * The sequence-to-sequence RNN with dropout for MC Dropout, as notebook 02 first trained it: each
+     * {@code SimpleRNN(20)} drops {@code rate} of its inputs (DL4J's input dropout: a new mask at every step) and of
+     * its recurrent weights ({@link RecurrentDropConnect}: one mask per batch); Adam at 0.01 as the plain model.
+     * Dropout stays off in {@link io.github.seqbook.training.Training#predict} and is switched on by
      * {@link io.github.seqbook.training.Forecasts#mcDropout}.
+     *
+     * <p>This keeps the network (and the numbers) of notebook 02. Keras' dropout, per-sample masks reused at every
+     * step, is the Keras-shaped API's: {@code sequential(input(steps, 1), simpleRnn(20).returnSequences().dropout(0.2)
+     * .recurrentDropout(0.2), simpleRnn(20).returnSequences().dropout(0.2).recurrentDropout(0.2),
+     * timeDistributed(dense(outputs))).compile(adam(0.01), mse())}.
      *
      * @param steps   input window length (used for the input type only)
      * @param outputs values forecast at every step
@@ -170,10 +175,23 @@ public final class Models {
         Require.positive("outputs", outputs);
         Require.inRange("inputRate", inputRate, 0.0, 0.999);
         Require.inRange("recurrentRate", recurrentRate, 0.0, 0.999);
-        return sequential(input(steps, 1),
-                Keras.simpleRnn(20).returnSequences().dropout(inputRate).recurrentDropout(recurrentRate),
-                Keras.simpleRnn(20).returnSequences().dropout(inputRate).recurrentDropout(recurrentRate),
-                timeDistributed(dense(outputs))).compile(adam(0.01), mse()).network();
+        // Written with DL4J's layers: the Keras-shaped API's dropout is Keras' per-sample masks, not these.
+        return build(0.01, steps, BOOK_SEED, new Layer[] {
+                withDropConnect(simpleRnnLayer(20), inputRate, recurrentRate),
+                withDropConnect(simpleRnnLayer(20), inputRate, recurrentRate),
+                timeDistributedDense(outputs)}, false);
+    }
+
+    /** DL4J's input dropout (a mask per element and step) and {@link RecurrentDropConnect}; 0 leaves either off. */
+    private static KerasSimpleRnn withDropConnect(KerasSimpleRnn layer, double inputRate, double recurrentRate) {
+        if (inputRate > 0) {
+            // DL4J's Dropout takes the probability of keeping an input.
+            layer.setIDropout(new org.deeplearning4j.nn.conf.dropout.Dropout(1.0 - inputRate));
+        }
+        if (recurrentRate > 0) {
+            layer.setWeightNoise(new RecurrentDropConnect(recurrentRate));
+        }
+        return layer;
     }
 
     // ---- "Handling Long Sequences" ---------------------------------------------------------------------------

@@ -50,6 +50,59 @@ class KerasLayersTest {
     }
 
     @Test
+    void recurrentDropoutIsKerasPerSampleMasksOnTheLayer() {
+        Sequential m = sequential(input(ANY_LENGTH, 1), simpleRnn(20).returnSequences(true).dropout(0.2)
+                .recurrentDropout(0.2), lstm(8).dropout(0.1), dense(1)).compile(adam(), mse());
+        var rnn = (io.github.seqbook.layers.KerasSimpleRnn) m.network().getLayerWiseConfigurations().getConf(0).getLayer();
+        assertEquals(0.2, rnn.getInputDropout());
+        assertEquals(0.2, rnn.getRecurrentDropout());
+        // Not DL4J's per-step input dropout nor the per-batch DropConnect used before.
+        assertEquals(null, rnn.getIDropout());
+        assertEquals(null, rnn.getWeightNoise());
+        var last = (org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep) m.network().getLayerWiseConfigurations()
+                .getConf(1).getLayer();
+        var lstm = (io.github.seqbook.layers.KerasLstm) last.getUnderlying();
+        assertEquals(0.1, lstm.getInputDropout());
+        assertEquals(0.0, lstm.getRecurrentDropout());
+        assertTrue(m.toString().contains("dropout=0.2, recurrent_dropout=0.2"), m.toString());
+        // Identical samples get different masks in training; inference is deterministic.
+        INDArray x = Training.toNcw(Nd4j.ones(DataType.FLOAT, 2, 10, 1));
+        INDArray train = m.network().output(x, true);
+        assertFalse(train.getRow(0).equalsWithEps(train.getRow(1), 1e-6), "per-sample masks");
+        INDArray inference = m.network().output(x, false);
+        assertEquals(inference.getRow(0), inference.getRow(1));
+    }
+
+    @Test
+    void cellLayersRefuseDropoutAsKerasDoes() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> rnn(lnSimpleRnnCell(20)).recurrentDropout(0.2));
+        assertTrue(e.getMessage().contains("recurrentDropout") && e.getMessage().contains("RNN(cell)"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> myRnn(lnSimpleRnnCell(20)).dropout(0.1));
+        assertTrue(e.getMessage().contains("dropout") && e.getMessage().contains("MyRNN"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> gru(20).recurrentDropout(1.5));
+        assertTrue(e.getMessage().contains("recurrentDropout") && e.getMessage().contains("1.5"), e.getMessage());
+    }
+
+    @Test
+    void mcDropoutBandsAreReproducibleForASeed() {
+        INDArray x = io.github.seqbook.data.SeriesGenerator.generate(32, 20, 3);
+        Split train = new Split("train", x, Nd4j.rand(DataType.FLOAT, 32, 20, 10));
+        Sequential m = sequential(input(ANY_LENGTH, 1), simpleRnn(8).returnSequences().dropout(0.2).recurrentDropout(0.2),
+                timeDistributed(dense(10))).compile(adam(0.01), mse());
+        m.fit(train, train, 1, QUIET);
+        var a = io.github.seqbook.training.Forecasts.mcDropout(m.network(), x, 20, 7);
+        var b = io.github.seqbook.training.Forecasts.mcDropout(m.network(), x, 20, 7);
+        var c = io.github.seqbook.training.Forecasts.mcDropout(m.network(), x, 20, 8);
+        assertEquals(a.mean(), b.mean());
+        assertEquals(a.std(), b.std());
+        assertFalse(a.mean().equals(c.mean()), "another seed, other masks");
+        assertTrue(a.std().minNumber().doubleValue() > 0, "every forecast has a spread");
+    }
+
+    @Test
     void dropoutLayerDropsInTrainingOnlyOnSequences() {
         Sequential m = sequential(input(ANY_LENGTH, 3), dropout(0.5), dense(3)).compile(adam(), mse());
         MultiLayerNetwork net = m.network();

@@ -52,12 +52,13 @@ public final class GruImpl extends TimeMajorRnnImpl<Gru> {
     }
 
     @Override
-    protected void recordForward(OpTape ops, Map<String, INDArray> params, int steps) {
+    protected void recordForward(OpTape ops, Map<String, INDArray> params, int steps, KerasDropout dropout) {
         int u = units();
         INDArray rw = params.get(Gru.RECURRENT_KERNEL);
         INDArray b = params.get(Gru.BIAS);
-        // Input side of every gate for all steps in one product: x·W + b.
-        ops.gemm(x.rows(), params.get(Gru.KERNEL), gates.rows(), false, false, false);
+        dropout.recordKernels(ops, params.get(Gru.KERNEL), rw);
+        // Input side of every gate for all steps in one product: x·W + b (with dropout: each gate's masked inputs).
+        dropout.recordInputProduct(ops, x, params.get(Gru.KERNEL), gates.rows());
         ops.add(gates.rows(), biasRow(b, 0), gates.rows());
         // The recurrent side starts from its bias c; each step adds h·RW.
         ops.fillRows(recurrent.rows(), biasRow(b, 1));
@@ -66,7 +67,8 @@ public final class GruImpl extends TimeMajorRnnImpl<Gru> {
             INDArray zr = gates.step(t, 0, 2 * u);
             INDArray candidate = gates.step(t, 2 * u, 3 * u);
             INDArray d = diff.step(t);
-            ops.gemm(hPrev, rw, recurrent.step(t), false, false, true);
+            // With recurrent dropout the products see each gate's masked state; h' below mixes the unmasked one.
+            dropout.recordRecurrentProduct(ops, h, t, rw, recurrent.step(t));
             ops.add(zr, recurrent.step(t, 0, 2 * u), zr);
             ops.sigmoid(zr, zr);
             // reset_after: r multiplies the recurrent product (its bias included), not the previous state.
@@ -81,7 +83,8 @@ public final class GruImpl extends TimeMajorRnnImpl<Gru> {
     }
 
     @Override
-    protected void recordBackward(OpTape ops, Map<String, INDArray> params, Map<String, INDArray> gradients, int steps) {
+    protected void recordBackward(OpTape ops, Map<String, INDArray> params, Map<String, INDArray> gradients, int steps,
+                                  KerasDropout dropout) {
         int u = units();
         INDArray rw = params.get(Gru.RECURRENT_KERNEL);
         // Activation derivatives for all steps at once, from the activations: s(1 - s) and 1 - c².
@@ -110,20 +113,20 @@ public final class GruImpl extends TimeMajorRnnImpl<Gru> {
             ops.mul(gCand, recurrent.step(t, 2 * u, 3 * u), gr);
             ops.mul(gr, derivs.step(t, u, 2 * u), gr);
             if (t > 0) {
-                ops.gemm(grads.step(t, 0, 3 * u), rw, dh.step(t - 1), false, true, true);
+                dropout.recordRecurrentGradient(ops, grads.step(t, 0, 3 * u), rw, dh, t);
             }
         }
 
         // Weight gradients and dL/dx for all steps at once.
         INDArray recGrads = grads.columns(0, 3 * u);
         INDArray gb = gradients.get(Gru.BIAS);
-        ops.gemm(h.rows(0, steps), recGrads, gradients.get(Gru.RECURRENT_KERNEL), true, false, false);
+        dropout.recordRecurrentKernelGradient(ops, h, steps, recGrads, gradients.get(Gru.RECURRENT_KERNEL));
         ops.sumRows(recGrads, biasRow(gb, 1), false);
         INDArray in = inputGrads.rows();
         ops.scale(grads.columns(0, 2 * u), 1.0, inputGrads.columns(0, 2 * u));
         ops.scale(grads.columns(3 * u, 4 * u), 1.0, inputGrads.columns(2 * u, 3 * u));
-        ops.gemm(x.rows(), in, gradients.get(Gru.KERNEL), true, false, false);
+        dropout.recordKernelGradient(ops, x, in, gradients.get(Gru.KERNEL));
         ops.sumRows(in, biasRow(gb, 0), false);
-        ops.gemm(in, params.get(Gru.KERNEL), dx.rows(), false, true, false);
+        dropout.recordInputGradient(ops, in, params.get(Gru.KERNEL), dx);
     }
 }

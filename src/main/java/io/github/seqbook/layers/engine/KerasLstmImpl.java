@@ -66,16 +66,17 @@ public final class KerasLstmImpl extends TimeMajorRnnImpl<KerasLstm> {
     }
 
     @Override
-    protected void recordForward(OpTape ops, Map<String, INDArray> params, int steps) {
+    protected void recordForward(OpTape ops, Map<String, INDArray> params, int steps, KerasDropout dropout) {
         int u = units();
         int n = Math.toIntExact(h.step(0).size(0));
         INDArray rw = params.get(KerasLstm.RECURRENT_KERNEL);
         INDArray inputGate = ops.scratch("i*g", n, u);
-        // Input side of every gate for all steps in one product.
-        ops.gemm(x.rows(), params.get(KerasLstm.KERNEL), pre.rows(), false, false, false);
+        dropout.recordKernels(ops, params.get(KerasLstm.KERNEL), rw);
+        // Input side of every gate for all steps in one product (with dropout: of each gate's masked inputs).
+        dropout.recordInputProduct(ops, x, params.get(KerasLstm.KERNEL), pre.rows());
         ops.add(pre.rows(), params.get(KerasLstm.BIAS), pre.rows());
         for (int t = 0; t < steps; t++) {
-            ops.gemm(h.step(t), rw, pre.step(t), false, false, true);
+            dropout.recordRecurrentProduct(ops, h, t, rw, pre.step(t));
             // Sigmoid over all four blocks in one op, then the candidate block again with tanh.
             ops.sigmoid(pre.step(t), gates.step(t));
             ops.tanh(pre.step(t, 2 * u, 3 * u), gates.step(t, 2 * u, 3 * u));
@@ -89,7 +90,8 @@ public final class KerasLstmImpl extends TimeMajorRnnImpl<KerasLstm> {
     }
 
     @Override
-    protected void recordBackward(OpTape ops, Map<String, INDArray> params, Map<String, INDArray> grads, int steps) {
+    protected void recordBackward(OpTape ops, Map<String, INDArray> params, Map<String, INDArray> grads, int steps,
+                                  KerasDropout dropout) {
         int u = units();
         int n = Math.toIntExact(h.step(0).size(0));
         INDArray rw = params.get(KerasLstm.RECURRENT_KERNEL);
@@ -122,14 +124,14 @@ public final class KerasLstmImpl extends TimeMajorRnnImpl<KerasLstm> {
             ops.mul(dh.step(t), factors.step(t, 3 * u, 4 * u), gateGrads.step(t, 3 * u, 4 * u));
             if (t > 0) {
                 ops.mul(dc, gates.step(t, u, 2 * u), carry);
-                ops.gemm(gateGrads.step(t), rw, dh.step(t - 1), false, true, true);
+                dropout.recordRecurrentGradient(ops, gateGrads.step(t), rw, dh, t);
             }
         }
         // Weight gradients and dL/dx for all steps at once.
         INDArray g = gateGrads.rows();
-        ops.gemm(x.rows(), g, grads.get(KerasLstm.KERNEL), true, false, false);
-        ops.gemm(h.rows(0, steps), g, grads.get(KerasLstm.RECURRENT_KERNEL), true, false, false);
+        dropout.recordKernelGradient(ops, x, g, grads.get(KerasLstm.KERNEL));
+        dropout.recordRecurrentKernelGradient(ops, h, steps, g, grads.get(KerasLstm.RECURRENT_KERNEL));
         ops.sumRows(g, grads.get(KerasLstm.BIAS).reshape(1, 4L * u), false);
-        ops.gemm(g, params.get(KerasLstm.KERNEL), dx.rows(), false, true, false);
+        dropout.recordInputGradient(ops, g, params.get(KerasLstm.KERNEL), dx);
     }
 }

@@ -27,20 +27,23 @@ public final class KerasSimpleRnnImpl extends TimeMajorRnnImpl<KerasSimpleRnn> {
     }
 
     @Override
-    protected void recordForward(OpTape ops, Map<String, INDArray> params, int steps) {
+    protected void recordForward(OpTape ops, Map<String, INDArray> params, int steps, KerasDropout dropout) {
         INDArray rw = params.get(KerasSimpleRnn.RECURRENT_KERNEL);
         INDArray out = h.rows(1, steps + 1);
+        dropout.recordKernels(ops, params.get(KerasSimpleRnn.KERNEL), rw);
         // x·W + b for all steps in one product, written where the outputs go; each step adds h·RW, then tanh.
-        ops.gemm(x.rows(), params.get(KerasSimpleRnn.KERNEL), out, false, false, false);
+        // With dropout, x and h are first multiplied by each sample's masks (Keras' SimpleRNNCell).
+        dropout.recordInputProduct(ops, x, params.get(KerasSimpleRnn.KERNEL), out);
         ops.add(out, params.get(KerasSimpleRnn.BIAS), out);
         for (int t = 0; t < steps; t++) {
-            ops.gemm(h.step(t), rw, h.step(t + 1), false, false, true);
+            dropout.recordRecurrentProduct(ops, h, t, rw, h.step(t + 1));
             ops.tanh(h.step(t + 1), h.step(t + 1));
         }
     }
 
     @Override
-    protected void recordBackward(OpTape ops, Map<String, INDArray> params, Map<String, INDArray> grads, int steps) {
+    protected void recordBackward(OpTape ops, Map<String, INDArray> params, Map<String, INDArray> grads, int steps,
+                                  KerasDropout dropout) {
         int u = units();
         INDArray rw = params.get(KerasSimpleRnn.RECURRENT_KERNEL);
         ops.oneMinusSquare(h.rows(1, steps + 1), dPre.rows());
@@ -48,13 +51,13 @@ public final class KerasSimpleRnnImpl extends TimeMajorRnnImpl<KerasSimpleRnn> {
             // dh(t) is complete here: its own epsilon plus what step t + 1 sent back.
             ops.mul(dPre.step(t), dh.step(t), dPre.step(t));
             if (t > 0) {
-                ops.gemm(dPre.step(t), rw, dh.step(t - 1), false, true, true);
+                dropout.recordRecurrentGradient(ops, dPre.step(t), rw, dh, t);
             }
         }
         // Weight gradients and dL/dx for all steps at once.
-        ops.gemm(x.rows(), dPre.rows(), grads.get(KerasSimpleRnn.KERNEL), true, false, false);
-        ops.gemm(h.rows(0, steps), dPre.rows(), grads.get(KerasSimpleRnn.RECURRENT_KERNEL), true, false, false);
+        dropout.recordKernelGradient(ops, x, dPre.rows(), grads.get(KerasSimpleRnn.KERNEL));
+        dropout.recordRecurrentKernelGradient(ops, h, steps, dPre.rows(), grads.get(KerasSimpleRnn.RECURRENT_KERNEL));
         ops.sumRows(dPre.rows(), grads.get(KerasSimpleRnn.BIAS).reshape(1, u), false);
-        ops.gemm(dPre.rows(), params.get(KerasSimpleRnn.KERNEL), dx.rows(), false, true, false);
+        dropout.recordInputGradient(ops, dPre.rows(), params.get(KerasSimpleRnn.KERNEL), dx);
     }
 }

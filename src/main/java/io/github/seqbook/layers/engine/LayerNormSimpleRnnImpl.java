@@ -35,7 +35,7 @@ public final class LayerNormSimpleRnnImpl extends TimeMajorRnnImpl<LayerNormSimp
     }
 
     @Override
-    protected void recordForward(OpTape ops, Map<String, INDArray> params, int steps) {
+    protected void recordForward(OpTape ops, Map<String, INDArray> params, int steps, KerasDropout dropout) {
         INDArray rw = params.get(LayerNormSimpleRnn.RECURRENT_KERNEL);
         INDArray gamma = params.get(LayerNormSimpleRnn.GAMMA);
         INDArray beta = params.get(LayerNormSimpleRnn.BETA);
@@ -51,7 +51,8 @@ public final class LayerNormSimpleRnnImpl extends TimeMajorRnnImpl<LayerNormSimp
     }
 
     @Override
-    protected void recordBackward(OpTape ops, Map<String, INDArray> params, Map<String, INDArray> grads, int steps) {
+    protected void recordBackward(OpTape ops, Map<String, INDArray> params, Map<String, INDArray> grads, int steps,
+                                  KerasDropout dropout) {
         int u = units();
         INDArray rw = params.get(LayerNormSimpleRnn.RECURRENT_KERNEL);
         INDArray gamma = params.get(LayerNormSimpleRnn.GAMMA);

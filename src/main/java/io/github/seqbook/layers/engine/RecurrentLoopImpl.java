@@ -44,7 +44,7 @@ public final class RecurrentLoopImpl extends TimeMajorRnnImpl<RecurrentLoop> {
     }
 
     @Override
-    protected void recordForward(OpTape ops, Map<String, INDArray> params, int steps) {
+    protected void recordForward(OpTape ops, Map<String, INDArray> params, int steps, KerasDropout dropout) {
         RecurrentCell cell = cell();
         for (int t = 0; t < steps; t++) {
             cell.forward(ops, x.step(t), h.step(t), h.step(t + 1), memoryAt(t), params);
@@ -52,7 +52,8 @@ public final class RecurrentLoopImpl extends TimeMajorRnnImpl<RecurrentLoop> {
     }
 
     @Override
-    protected void recordBackward(OpTape ops, Map<String, INDArray> params, Map<String, INDArray> grads, int steps) {
+    protected void recordBackward(OpTape ops, Map<String, INDArray> params, Map<String, INDArray> grads, int steps,
+                                  KerasDropout dropout) {
         RecurrentCell cell = cell();
         for (INDArray g : grads.values()) {
             ops.scale(g, 0.0, g);

@@ -33,6 +33,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * of a training step is kept for its backward pass (as DL4J's batch normalization keeps its statistics) instead
  * of being recomputed as DL4J's SimpleRnn does.
  *
+ * <p>Keras' dropout (the configuration's {@code inputDropout} and {@code recurrentDropout}) is recorded into a second
+ * forward tape, replayed only in training passes after new masks are drawn ({@link KerasDropout}); inference replays
+ * the plain tape, so a trained model's output costs nothing extra. The backward tape follows the masked forward
+ * pass when the layer has dropout (it only ever follows a training pass).
+ *
  * <p>Recorded forward passes fill {@link #h} from {@link #x} ({@code h.step(0)} is the initial state,
  * {@code h.step(t + 1)} the output of step {@code t}); recorded backward passes turn {@link #dh} (dL/d output per
  * step) into parameter gradients and {@link #dx}. A layer whose steps carry more than {@code h} (the LSTM's cell
@@ -61,7 +66,11 @@ public abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends B
     private int batch = -1;
     private int steps = -1;
     private OpTape forwardTape;
+    /** The forward pass with Keras' dropout masks; recorded on the first training pass that needs it. */
+    private OpTape dropoutForwardTape;
     private OpTape backwardTape;
+    /** Keras' dropout masks and products for the current batch shape ({@link KerasDropout#NONE} without dropout). */
+    private KerasDropout dropout = KerasDropout.NONE;
     /** The input the kept forward pass was computed from; null when there is none to reuse. */
     private INDArray forwardInput;
 
@@ -82,15 +91,25 @@ public abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends B
     /** Allocates the subclass's backward work arrays for the current batch shape (called outside workspaces). */
     protected abstract void allocateBackward(DataType type, int batch, int steps);
 
-    /** Records the ops that compute {@code h.step(1..steps)} from {@link #x} and {@code h.step(0)}. */
-    protected abstract void recordForward(OpTape tape, Map<String, INDArray> params, int steps);
+    /**
+     * Records the ops that compute {@code h.step(1..steps)} from {@link #x} and {@code h.step(0)}, with the input and
+     * recurrent products of {@code dropout} ({@link KerasDropout#NONE}: plain products; a layer whose configuration
+     * has no dropout gates always gets NONE).
+     */
+    protected abstract void recordForward(OpTape tape, Map<String, INDArray> params, int steps, KerasDropout dropout);
 
     /**
      * Records the ops that, from {@link #dh} and the kept forward pass, write every parameter gradient into
-     * {@code grads} (which hold stale values beforehand) and dL/dx into {@link #dx}.
+     * {@code grads} (which hold stale values beforehand) and dL/dx into {@link #dx}; {@code dropout} is the one the
+     * kept forward pass was recorded with.
      */
     protected abstract void recordBackward(OpTape tape, Map<String, INDArray> params, Map<String, INDArray> grads,
-                                           int steps);
+                                           int steps, KerasDropout dropout);
+
+    /** The Keras dropout masks of the current batch shape, or null before the first pass (for tests). */
+    final KerasDropout dropout() {
+        return batch < 0 ? null : dropout;
+    }
 
     /**
      * State-map keys of the states a step carries to the next besides {@link #h} (the LSTM's cell state). None by
@@ -181,7 +200,7 @@ public abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends B
                 dx = new StepArray(dataType, steps, batch, inputs());
                 allocateBackward(dataType, batch, steps);
                 backwardTape = new OpTape(dataType);
-                recordBackward(backwardTape, paramCopies, gradBuffers, steps);
+                recordBackward(backwardTape, paramCopies, gradBuffers, steps, dropout);
             }
         }
         INDArray eps = epsilon.castTo(dataType);
@@ -245,7 +264,18 @@ public abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends B
         for (ParamSpec spec : specs) {
             paramCopies.get(spec.key()).assign(getParamWithNoise(spec.key(), training, workspaceMgr));
         }
-        forwardTape.run();
+        if (training && dropout.active()) {
+            if (dropoutForwardTape == null) {
+                try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                    dropoutForwardTape = new OpTape(dataType);
+                    recordForward(dropoutForwardTape, paramCopies, steps, dropout);
+                }
+            }
+            dropout.draw();
+            dropoutForwardTape.run();
+        } else {
+            forwardTape.run();
+        }
         forwardInput = training ? input : null;
 
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, outputShape(), 'f');
@@ -266,8 +296,11 @@ public abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends B
             x = new StepArray(dataType, t, n, inputs());
             h = new StepArray(dataType, t + 1, n, units());
             allocateForward(dataType, n, t);
+            CustomRecurrentLayer conf = layerConf();
+            dropout = conf.dropoutGates() == 0 ? KerasDropout.NONE : KerasDropout.of(dataType, conf.getInputDropout(),
+                    conf.getRecurrentDropout(), conf.dropoutGates(), n, t, inputs(), units());
             forwardTape = new OpTape(dataType);
-            recordForward(forwardTape, paramCopies, t);
+            recordForward(forwardTape, paramCopies, t, KerasDropout.NONE);
         }
     }
 
@@ -275,6 +308,10 @@ public abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends B
         if (forwardTape != null) {
             forwardTape.close();
             forwardTape = null;
+        }
+        if (dropoutForwardTape != null) {
+            dropoutForwardTape.close();
+            dropoutForwardTape = null;
         }
         if (backwardTape != null) {
             backwardTape.close();
