@@ -130,6 +130,28 @@ public record Wav(byte[] bytes, int sampleRate, long frames) implements Displaya
         return target;
     }
 
+    /**
+     * Where a notebook keeps its sound files: next to the executed notebook when the project's runner executes it
+     * (it sets {@code SEQBOOK_RESULTS_DIR} to {@code <out>/results}; the files go to {@code <out>/<name>}), else the
+     * folder {@code <name>} next to the notebook (the kernel's working directory).
+     *
+     * @param name a folder name, e.g. {@code "06_audio"}: letters, digits, '_' or '-'
+     */
+    public static Path folder(String name) {
+        Require.notNull("name", name);
+        if (!name.matches("[A-Za-z0-9_-]+")) {
+            throw new IllegalArgumentException("name must use letters, digits, '_' or '-', got '" + name + "'");
+        }
+        String results = System.getenv("SEQBOOK_RESULTS_DIR");
+        if (results != null && !results.isBlank()) {
+            Path parent = Path.of(results).toAbsolutePath().getParent();
+            if (parent != null) {
+                return parent.resolve(name);
+            }
+        }
+        return Path.of(name).toAbsolutePath();
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Wav w && w.sampleRate == sampleRate && w.frames == frames

@@ -165,10 +165,18 @@ public record Chorales(List<int[][]> train, List<int[][]> valid, List<int[][]> t
         return train.size() + valid.size() + test.size();
     }
 
-    /** The first {@code count} training chorales with the whole validation and test sets (quick runs). */
-    public Chorales headOfTrain(int count) {
-        Require.inRange("count", count, 1, train.size());
-        return new Chorales(train.subList(0, count), valid, test);
+    /**
+     * The first chorales of each split, for quick runs.
+     *
+     * @param trainCount chorales kept for training, in [1, 229]
+     * @param validCount chorales kept for validation, in [1, 76]
+     * @param testCount  chorales kept for testing, in [1, 77]
+     */
+    public Chorales head(int trainCount, int validCount, int testCount) {
+        Require.inRange("trainCount", trainCount, 1, train.size());
+        Require.inRange("validCount", validCount, 1, valid.size());
+        Require.inRange("testCount", testCount, 1, test.size());
+        return new Chorales(train.subList(0, trainCount), valid.subList(0, validCount), test.subList(0, testCount));
     }
 
     // ---- notes and tokens -----------------------------------------------------------------------------------------

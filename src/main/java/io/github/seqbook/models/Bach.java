@@ -68,6 +68,75 @@ public final class Bach {
     }
 
     /**
+     * How long training the book's model would take on this machine now, measured before a long fit so that the
+     * notebook can say it: a fresh model (the caller's model is left untouched) trains on 3 batches of 32 windows
+     * (the first, a warm-up, left out) and predicts up to 128 validation windows; the times are scaled to the
+     * batches of an epoch and the whole validation split that {@code fit} evaluates after every epoch.
+     *
+     * @param train  the training split ({@code [windows, steps, 1]} tokens)
+     * @param valid  the validation split
+     * @param epochs the epochs to estimate, at least 1
+     */
+    public static Estimate estimateFit(io.github.seqbook.data.Split train, io.github.seqbook.data.Split valid,
+                                       int epochs) {
+        Require.notNull("train", train);
+        Require.notNull("valid", valid);
+        Require.positive("epochs", epochs);
+        Sequential probe = compiledModel();
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = probe.network();
+        int batch = Math.min(32, train.size());
+        double sum = 0;
+        for (int b = 0; b < 3; b++) {
+            int from = (b * batch) % Math.max(1, train.size() - batch + 1);
+            io.github.seqbook.data.Split part = train.rows("probe", from, from + batch);
+            INDArray x = io.github.seqbook.training.Training.toNcw(part.x());
+            INDArray y = io.github.seqbook.training.Training.toNcw(part.y());
+            long start = System.nanoTime();
+            net.fit(x, y);
+            if (b > 0) {
+                sum += (System.nanoTime() - start) / 1e9;
+            }
+        }
+        double perBatch = sum / 2;
+        int probeRows = Math.min(128, valid.size());
+        long start = System.nanoTime();
+        probe.predict(valid.head(probeRows).x());
+        double validation = (System.nanoTime() - start) / 1e9 * valid.size() / probeRows;
+        int batches = (train.size() + 31) / 32;
+        return new Estimate(perBatch, batches, validation, epochs);
+    }
+
+    /**
+     * A training time estimate ({@link #estimateFit}).
+     *
+     * @param secondsPerBatch   seconds per training batch of 32 windows
+     * @param batchesPerEpoch   batches per epoch
+     * @param validationSeconds seconds of the validation pass after each epoch
+     * @param epochs            epochs estimated
+     */
+    public record Estimate(double secondsPerBatch, int batchesPerEpoch, double validationSeconds, int epochs) {
+        /** Seconds per epoch, validation included. */
+        public double secondsPerEpoch() {
+            return secondsPerBatch * batchesPerEpoch + validationSeconds;
+        }
+
+        /** Seconds for all epochs. */
+        public double totalSeconds() {
+            return secondsPerEpoch() * epochs;
+        }
+
+        @Override
+        public String toString() {
+            double total = totalSeconds();
+            return String.format(java.util.Locale.ROOT, "about %.0f s per epoch (%.2f s per batch of 32 x %d batches, "
+                    + "%.0f s of validation), so %d epochs take about %s", secondsPerEpoch(), secondsPerBatch,
+                    batchesPerEpoch, validationSeconds, epochs,
+                    total < 120 ? String.format(java.util.Locale.ROOT, "%.0f s", total)
+                            : String.format(java.util.Locale.ROOT, "%.0f min", total / 60));
+        }
+    }
+
+    /**
      * The book's {@code generate_chorale}: extends {@code seedChords} by {@code chords} chords, choosing each note
      * as the most likely one.
      *

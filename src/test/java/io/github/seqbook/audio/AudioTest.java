@@ -140,6 +140,16 @@ class AudioTest {
     }
 
     @Test
+    void soundFilesGoNextToTheNotebook() {
+        Path folder = Wav.folder("06_audio");
+        String results = System.getenv("SEQBOOK_RESULTS_DIR");
+        Path expected = results == null || results.isBlank() ? Path.of("06_audio").toAbsolutePath()
+                : Path.of(results).toAbsolutePath().getParent().resolve("06_audio");
+        assertEquals(expected, folder);
+        assertThrows(IllegalArgumentException.class, () -> Wav.folder("../up"));
+    }
+
+    @Test
     void badInputIsNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ChordSynthesizer.book().wav(new int[][] {{72, 67, 64, 99}}));

@@ -158,7 +158,9 @@ class ChoralesTest {
 
     @Test
     void trainingWindowsAreShuffledWithTheSeed() {
-        Chorales small = chorales.headOfTrain(5);
+        Chorales small = chorales.head(5, 3, 2);
+        assertEquals(List.of(5, 3, 2), List.of(small.train().size(), small.valid().size(), small.test().size()));
+        assertTrue(small.valid().get(2) == chorales.valid().get(2));
         INDArray inOrder = Chorales.split("train", Chorales.windows(small.train(), 32, 16)).x();
         INDArray a = small.prepare(42).train().x();
         INDArray b = small.prepare(42).train().x();

@@ -142,6 +142,29 @@ class BachTest {
     }
 
     @Test
+    void estimatesTheTrainingTimeFromAFewBatches() {
+        List<int[]> windows = new java.util.ArrayList<>();
+        Random random = new Random(3);
+        for (int w = 0; w < 100; w++) {
+            int[] tokens = new int[132];
+            for (int t = 0; t < 132; t++) {
+                tokens[t] = random.nextInt(47);
+            }
+            windows.add(tokens);
+        }
+        var train = Chorales.split("train", windows);
+        var valid = Chorales.split("valid", windows.subList(0, 40));
+        String before = model.network().params().toString();
+        Bach.Estimate e = Bach.estimateFit(train, valid, 20);
+        assertEquals(4, e.batchesPerEpoch()); // 100 windows in batches of 32
+        assertTrue(e.secondsPerBatch() > 0 && e.secondsPerBatch() < 60, e.toString());
+        assertTrue(e.validationSeconds() > 0, e.toString());
+        assertEquals(20 * (4 * e.secondsPerBatch() + e.validationSeconds()), e.totalSeconds(), 1e-9);
+        assertTrue(e.toString().contains("20 epochs take about"), e.toString());
+        assertEquals(before, model.network().params().toString(), "other models are left untouched");
+    }
+
+    @Test
     void badArgumentsAreNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Bach.generate(model, SEED, 2, 0.0, 1));
