@@ -93,6 +93,12 @@ public final class ModelFiles {
         return net;
     }
 
+    /** Where {@link #loadOrFit} keeps the training history of the model saved at {@code modelFile}. */
+    public static Path historyFile(Path modelFile) {
+        Require.notNull("modelFile", modelFile);
+        return modelFile.resolveSibling(modelFile.getFileName() + ".history.csv");
+    }
+
     /**
      * For a model of the Keras-shaped API: the weights saved at {@code file} and the history saved beside it
      * ({@code <file>.history.csv}) if both are there, else {@code fit.get()}, after which the trained network and its
@@ -111,7 +117,7 @@ public final class ModelFiles {
         Require.notNull("file", file);
         Require.notNull("fit", fit);
         Model net = model.network();
-        Path historyFile = file.resolveSibling(file.getFileName() + ".history.csv");
+        Path historyFile = historyFile(file);
         if (Files.isRegularFile(file) && Files.isRegularFile(historyFile)) {
             Model saved = net instanceof ComputationGraph ? loadGraph(file) : loadNetwork(file);
             if (saved.numParams() != net.numParams()) {
