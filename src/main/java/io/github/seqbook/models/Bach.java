@@ -129,8 +129,8 @@ public final class Bach {
         public String toString() {
             double total = totalSeconds();
             return String.format(java.util.Locale.ROOT, "about %.0f s per epoch (%.2f s per batch of 32 x %d batches, "
-                    + "%.0f s of validation), so %d %s take about %s", secondsPerEpoch(), secondsPerBatch,
-                    batchesPerEpoch, validationSeconds, epochs, epochs == 1 ? "epoch" : "epochs",
+                    + "%.0f s of validation), so %d %s about %s", secondsPerEpoch(), secondsPerBatch,
+                    batchesPerEpoch, validationSeconds, epochs, epochs == 1 ? "epoch takes" : "epochs take",
                     total < 120 ? String.format(java.util.Locale.ROOT, "%.0f s", total)
                             : String.format(java.util.Locale.ROOT, "%.0f min", total / 60));
         }
