@@ -93,6 +93,67 @@ public final class ModelFiles {
         return net;
     }
 
+    /** Where {@link #loadOrFit} keeps the training history of the model saved at {@code modelFile}. */
+    public static Path historyFile(Path modelFile) {
+        Require.notNull("modelFile", modelFile);
+        return modelFile.resolveSibling(modelFile.getFileName() + ".history.csv");
+    }
+
+    /**
+     * For a model of the Keras-shaped API: the weights saved at {@code file} and the history saved beside it
+     * ({@code <file>.history.csv}) if both are there, else {@code fit.get()}, after which the trained network and its
+     * history are saved there. Lets a notebook train a slow model once and reuse it on later runs; delete the file to
+     * train again.
+     *
+     * @param model a compiled model of the same architecture as the saved one
+     * @param file  where the network is kept, e.g. {@link #chapterModel(String)}
+     * @param fit   trains {@code model} and returns its history, e.g. {@code () -> model.fit(train, valid, 20)}
+     * @return the history of the training that produced the weights (loaded or new)
+     * @throws IllegalArgumentException when the saved network has another number of parameters than {@code model}
+     */
+    public static io.github.seqbook.training.History loadOrFit(io.github.seqbook.keras.KerasModel model, Path file,
+                                                              Supplier<io.github.seqbook.training.History> fit) {
+        Require.notNull("model", model);
+        Require.notNull("file", file);
+        Require.notNull("fit", fit);
+        Model net = model.network();
+        Path historyFile = historyFile(file);
+        if (Files.isRegularFile(file) && Files.isRegularFile(historyFile)) {
+            Model saved = net instanceof ComputationGraph ? loadGraph(file) : loadNetwork(file);
+            if (saved.numParams() != net.numParams()) {
+                throw new IllegalArgumentException("the model saved at " + file.toAbsolutePath() + " has "
+                        + saved.numParams() + " parameters, this model " + net.numParams()
+                        + ": it is another architecture; delete the file to train this one");
+            }
+            net.setParams(saved.params());
+            tech.tablesaw.api.Table table;
+            try {
+                table = tech.tablesaw.api.Table.read().csv(historyFile.toFile());
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("could not read the training history " + historyFile.toAbsolutePath()
+                        + " (" + e.getMessage() + "); delete it and " + file.getFileName() + " to train again", e);
+            }
+            for (String c : table.columnNames()) {
+                if (!c.equals("epoch") && !(table.column(c) instanceof tech.tablesaw.api.DoubleColumn)) {
+                    // Tablesaw reads a column of whole numbers as integers; History reads doubles.
+                    table.replaceColumn(c, ((tech.tablesaw.api.NumericColumn<?>) table.column(c)).asDoubleColumn()
+                            .setName(c));
+                }
+            }
+            return new io.github.seqbook.training.History(file.getFileName() + " (saved)", table, net.numParams());
+        }
+        io.github.seqbook.training.History history = Require.notNull("the history returned by fit", fit.get());
+        try {
+            save(net, file, true);
+            Files.createDirectories(historyFile.toAbsolutePath().getParent());
+            history.table().write().csv(historyFile.toFile());
+        } catch (IOException | RuntimeException e) {
+            throw new UncheckedIOException("trained the model but could not save it to " + file,
+                    e instanceof IOException io ? io : new IOException(e));
+        }
+        return history;
+    }
+
     /**
      * Where the notebooks keep a model of the chapter so that a later notebook can reuse it:
      * {@code saved_models/<name>.zip} next to the notebooks, under {@code saved_models/quick/} in quick mode so

@@ -203,7 +203,8 @@ public final class Plots {
 
     /**
      * The book's {@code plot_learning_curves}: training loss at mid-epoch ({@code epoch - 0.5}) and validation
-     * loss at the end of each epoch, y from 0 to 0.05 as in the book (widened when the losses are larger), ticks
+     * loss at the end of each epoch, y from 0 to 0.05 as in the book (widened when the losses are larger, up to 1,
+     * or to the largest loss when the validation loss exceeds 1), ticks
      * on whole epochs. The title is the history's model name, fitted to the panel (see {@link #fitTitle}).
      */
     public static BufferedImage learningCurves(History history) {
@@ -227,8 +228,10 @@ public final class Plots {
         }
         addLine(chart, "Training loss", trainX, loss, BLUE);
         addLine(chart, "Validation loss", validX, valLoss, RED);
-        // The book fixes the y axis to [0, 0.05]; widen it only when the validation loss never gets below that.
-        double top = max(valLoss) <= 0.05 ? 0.05 : Math.min(1.05 * max(valLoss), 1.0);
+        // The book fixes the y axis to [0, 0.05]; widen it only when the validation loss never gets below that, and
+        // for losses above 1 (cross-entropy, as exercise 10's) to hold both curves.
+        double top = max(valLoss) <= 0.05 ? 0.05 : max(valLoss) <= 1 ? Math.min(1.05 * max(valLoss), 1.0)
+                : 1.05 * Math.max(max(valLoss), max(loss));
         axes(chart, loss.length > 1 ? 1 : 0, Math.max(loss.length, 2), 0, top);
         chart.getStyler().setLegendPosition(LegendPosition.InsideNE);
         chart.getStyler().setYAxisDecimalPattern("0.000");

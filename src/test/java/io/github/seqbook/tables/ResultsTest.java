@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ResultsTest {
     @Test
     void bookResultsAreLoaded() {
-        assertEquals(20, BookResults.all().size());
+        // Notebooks 01-04 (later notebooks add their own rows).
+        assertEquals(20, BookResults.all().stream().filter(e -> e.notebook().compareTo("05") < 0).count());
         assertEquals(0.020211367, BookResults.find("01", "naive (last value)", "val_mse").orElseThrow().value(), 0);
         assertEquals(0.008560794,
                 BookResults.find("03", "LSTM 20-20 seq2seq", "val_last_time_step_mse").orElseThrow().value(), 0);
