@@ -470,8 +470,8 @@ public final class Plots {
 
     // ---- rendering -------------------------------------------------------------------------------------------
 
-    /** Renders charts side by side into one image (one panel each). */
-    public static BufferedImage render(XYChart... charts) {
+    /** Renders charts (any XChart charts) side by side into one image, one panel each. */
+    public static BufferedImage render(org.knowm.xchart.internal.chartpart.Chart<?, ?>... charts) {
         if (charts.length == 0) {
             throw new IllegalArgumentException("charts must hold at least one chart");
         }

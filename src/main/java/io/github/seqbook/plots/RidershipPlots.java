@@ -182,27 +182,6 @@ public final class RidershipPlots {
 
     /** Panels side by side in one image (any XChart charts). */
     public static BufferedImage sideBySide(Chart<?, ?>... charts) {
-        if (charts.length == 0) {
-            throw new IllegalArgumentException("charts must hold at least one chart");
-        }
-        BufferedImage[] panels = new BufferedImage[charts.length];
-        int width = 0;
-        int height = 0;
-        for (int i = 0; i < charts.length; i++) {
-            panels[i] = BitmapEncoder.getBufferedImage(Require.notNull("charts[" + i + "]", charts[i]));
-            width += panels[i].getWidth();
-            height = Math.max(height, panels[i].getHeight());
-        }
-        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, height);
-        int x = 0;
-        for (BufferedImage p : panels) {
-            g.drawImage(p, x, 0, null);
-            x += p.getWidth();
-        }
-        g.dispose();
-        return out;
+        return Plots.render(charts);
     }
 }

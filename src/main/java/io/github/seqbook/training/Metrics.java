@@ -14,22 +14,7 @@ public final class Metrics {
      * The book's {@code last_time_step_mse}: for a sequence-to-sequence target {@code [batch, steps, ahead]},
      * the mean squared error of the last time step only ({@code Y[:, -1]}), the forecast that matters.
      */
-    public static final Metric LAST_TIME_STEP_MSE = new Metric() {
-        @Override
-        public String name() {
-            return "last_time_step_mse";
-        }
-
-        @Override
-        public double compute(INDArray yTrue, INDArray yPred) {
-            return lastTimeStepMse(yTrue, yPred);
-        }
-
-        @Override
-        public String toString() {
-            return name();
-        }
-    };
+    public static final Metric LAST_TIME_STEP_MSE = metric("last_time_step_mse", Metrics::lastTimeStepMse);
 
     /** Keras' {@code "mse"} metric: mean squared error over every value. */
     public static final Metric MSE = metric("mse", Metrics::mse);
