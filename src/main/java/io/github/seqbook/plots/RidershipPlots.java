@@ -359,17 +359,18 @@ public final class RidershipPlots {
             ours.add(v[0]);
             book.add(Double.isNaN(v[1]) ? null : v[1]);
         }
-        CategoryChart chart = new CategoryChartBuilder().width(SERIES_WIDTH).height(620)
+        CategoryChart chart = new CategoryChartBuilder().width(SERIES_WIDTH).height(560)
                 .title("validation MAE (riders per day)").build();
         var st = chart.getStyler();
         st.setChartBackgroundColor(Color.WHITE);
         st.setPlotBackgroundColor(Color.WHITE);
         st.setPlotGridLinesColor(new Color(220, 220, 220));
         st.setOverlapped(true);
-        st.setXAxisLabelRotation(70);
+        st.setXAxisLabelRotation(60);
         st.setYAxisDecimalPattern("#,###");
         st.setYAxisMin(0.0);
-        st.setLegendPosition(LegendPosition.InsideNW);
+        st.setLegendPosition(LegendPosition.OutsideS);
+        st.setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
         st.setAntiAlias(true);
         CategorySeries bars = chart.addSeries("this run", names, ours);
         bars.setFillColor(Plots.BLUE);
