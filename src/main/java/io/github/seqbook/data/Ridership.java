@@ -30,6 +30,14 @@ public final class Ridership {
     /** The series columns. */
     public static final String BUS = "bus";
     public static final String RAIL = "rail";
+    /** The day types of the CSV, in pandas' {@code get_dummies} order (sorted): Saturday, Sunday/holiday, weekday. */
+    public static final java.util.List<String> DAY_TYPES = java.util.List.of("A", "U", "W");
+    /**
+     * The columns of {@link #multivariate}, in the book's {@code df_mulvar} order: bus and rail (millions of riders)
+     * and tomorrow's day type one-hot.
+     */
+    public static final java.util.List<String> MULTIVARIATE_COLUMNS = java.util.List.of(BUS, RAIL,
+            "next_day_type_A", "next_day_type_U", "next_day_type_W");
 
     private static final DateTimeFormatter CSV_DATE = DateTimeFormatter.ofPattern("MM/dd/yyyy");
 
@@ -171,6 +179,53 @@ public final class Ridership {
             rail[i] /= 1e6;
         }
         return windows(name, rail, seqLength);
+    }
+
+    /**
+     * The book's multivariate series {@code df_mulvar}: bus and rail divided by 1e6 (millions of riders per day) and
+     * tomorrow's day type one-hot ({@code df["day_type"].shift(-1)} then {@code pd.get_dummies}): tomorrow is known
+     * today (a weekday, a Saturday, or a Sunday or holiday), and it explains most of tomorrow's ridership. The last day
+     * has no tomorrow: its three day-type columns are 0, as pandas makes them for a missing value.
+     *
+     * <p>Book section: "Forecasting Multivariate Time Series" (3rd edition, chapter 15).
+     *
+     * @param df a table like {@link #load()}'s (date, day_type, bus, rail)
+     * @return columns date and {@link #MULTIVARIATE_COLUMNS} (doubles), one row per row of {@code df}
+     * @throws IllegalArgumentException when a day type is not one of {@link #DAY_TYPES}
+     */
+    public static Table multivariate(Table df) {
+        Require.notNull("df", df);
+        if (!df.columnNames().contains("day_type") || !(df.column("day_type") instanceof StringColumn dayType)) {
+            throw new IllegalArgumentException("df must have a day_type text column like Ridership.load()'s, got "
+                    + "columns " + df.columnNames());
+        }
+        Table out = Table.create(df.name() + " multivariate", dates(df).copy());
+        for (String name : new String[] {BUS, RAIL}) {
+            DoubleColumn millions = series(df, name).asDoubleColumn().divide(1e6);
+            millions.setName(name);
+            out.addColumns(millions);
+        }
+        int n = df.rowCount();
+        DoubleColumn[] oneHot = new DoubleColumn[DAY_TYPES.size()];
+        for (int k = 0; k < oneHot.length; k++) {
+            oneHot[k] = DoubleColumn.create("next_day_type_" + DAY_TYPES.get(k), n);
+        }
+        for (int r = 0; r < n; r++) {
+            int tomorrow = -1;
+            if (r + 1 < n) {
+                String type = dayType.get(r + 1);
+                tomorrow = DAY_TYPES.indexOf(type);
+                if (tomorrow < 0) {
+                    throw new IllegalArgumentException("day_type must be one of " + DAY_TYPES + ", got \"" + type
+                            + "\" on " + dates(df).get(r + 1));
+                }
+            }
+            for (int k = 0; k < oneHot.length; k++) {
+                oneHot[k].set(r, k == tomorrow ? 1.0 : 0.0);
+            }
+        }
+        out.addColumns(oneHot);
+        return out;
     }
 
     /**

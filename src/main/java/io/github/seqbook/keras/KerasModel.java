@@ -123,10 +123,24 @@ public abstract class KerasModel {
      * compiled optimizer and loss and reports {@code val_loss} (the compiled loss) and the compiled metrics every
      * epoch. See {@link Training#fit(Model, Split, Split, int, FitOptions, Metric...)} for the options (batch size,
      * early stopping, learning rate, clipping).
+     *
+     * <p>On sequence targets ({@code y [batch, steps, k]}) with SGD (plain, momentum or Nesterov) the network trains
+     * with the learning rate divided by {@code steps}, and keeps that rate: DL4J sums the loss's gradient over the steps
+     * where Keras averages it, so this gives the updates of Keras' {@code SGD(learning_rate)}. (Adam and Nadam are
+     * left alone: a constant factor on the gradient cancels in them.)
      */
     public History fit(Split train, Split valid, int epochs, FitOptions options) {
         Require.notNull("options", options);
+        Require.notNull("train", train);
         FitOptions withLoss = options.loss() != null ? options : options.copy().loss(loss());
+        network(); // fails before compile
+        if (train.y().rank() == 3 && optimizer.stepIsLinearInGradient()) {
+            // DL4J's sequence loss layers sum over the target steps where Keras averages: their gradient is `steps`
+            // times Keras'. Adam cancels that constant; SGD would take `steps` times Keras' step (56 times for the
+            // book's seq2seq ridership models, which then diverge). Dividing the rate gives Keras' updates exactly.
+            double rate = Double.isNaN(withLoss.learningRate()) ? optimizer.learningRate() : withLoss.learningRate();
+            withLoss = withLoss.copy().learningRate(rate / train.y().size(1));
+        }
         return Training.fit(network(), train, valid, epochs, withLoss, metrics.toArray(new Metric[0]));
     }
 

@@ -1,5 +1,8 @@
 package io.github.seqbook.keras;
 
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.Sgd;
+
 import io.github.seqbook.Require;
 import org.nd4j.linalg.learning.config.IUpdater;
 
@@ -20,6 +23,14 @@ public record Optimizer(String description, IUpdater updater) {
     /** The learning rate. */
     public double learningRate() {
         return updater.getLearningRate(0, 0);
+    }
+
+    /**
+     * True for updaters whose step is proportional to the gradient (SGD, with or without momentum, and Nesterov): a
+     * gradient scaled by a constant moves them by as much more, where Adam-like updaters cancel the constant.
+     */
+    public boolean stepIsLinearInGradient() {
+        return updater instanceof Sgd || updater instanceof SgdMomentum || updater instanceof Nesterovs;
     }
 
     @Override

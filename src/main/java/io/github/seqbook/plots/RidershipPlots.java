@@ -10,18 +10,27 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 
 import io.github.seqbook.Require;
 import io.github.seqbook.arima.Autocorrelations;
+import io.github.seqbook.data.Ridership;
+import io.github.seqbook.training.History;
 import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler.LegendPosition;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import tech.tablesaw.api.DateColumn;
+import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.NumericColumn;
+import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
@@ -176,6 +185,250 @@ public final class RidershipPlots {
             s.setLineStyle(new BasicStroke(1.2f));
         }
         return chart;
+    }
+
+    // ---- the notebook's figures -------------------------------------------------------------------------------
+
+    /**
+     * The book's figure of the naive forecast: on top the bus and rail series of {@code fromMonth..toMonth} (dots),
+     * the same series {@code lag} days earlier (dotted: the naive forecast) and the days that are not weekdays marked
+     * (Saturdays "A" as squares, Sundays and holidays "U" as diamonds); below, the difference series
+     * ({@link Ridership#difference}), the naive forecast's errors.
+     *
+     * @param df        a table like {@link Ridership#load()}'s
+     * @param lag       days between a value and its forecast (7 in the book)
+     * @param fromMonth first month shown, {@code yyyy-MM}
+     * @param toMonth   last month shown, {@code yyyy-MM}
+     */
+    public static BufferedImage lagged(Table df, int lag, String fromMonth, String toMonth) {
+        Require.notNull("df", df);
+        Require.positive("lag", lag);
+        Table withLag = df.copy();
+        for (String name : new String[] {Ridership.BUS, Ridership.RAIL}) {
+            DoubleColumn earlier = ((NumericColumn<?>) df.column(name)).asDoubleColumn().lag(lag);
+            earlier.setName(name + " " + lag + " days earlier");
+            withLag.addColumns(earlier);
+        }
+        Table shown = Ridership.months(withLag, fromMonth, toMonth);
+        XYChart top = seriesChart(shown, Ridership.BUS, Ridership.RAIL, Ridership.BUS + " " + lag + " days earlier",
+                Ridership.RAIL + " " + lag + " days earlier");
+        for (String name : new String[] {Ridership.BUS, Ridership.RAIL}) {
+            XYSeries earlier = top.getSeriesMap().get(name + " " + lag + " days earlier");
+            earlier.setMarker(SeriesMarkers.NONE);
+            earlier.setLineStyle(SeriesLines.DOT_DOT);
+            earlier.setLineColor(top.getSeriesMap().get(name).getLineColor());
+        }
+        StringColumn dayType = shown.stringColumn("day_type");
+        DateColumn date = shown.dateColumn("date");
+        String[][] kinds = {{"A", "Saturday"}, {"U", "Sunday or holiday"}};
+        for (String[] kind : kinds) {
+            List<Date> x = new ArrayList<>();
+            List<Double> y = new ArrayList<>();
+            for (int r = 0; r < shown.rowCount(); r++) {
+                if (kind[0].equals(dayType.get(r))) {
+                    for (String name : new String[] {Ridership.BUS, Ridership.RAIL}) {
+                        x.add(utc(date.get(r)));
+                        y.add(((NumericColumn<?>) shown.column(name)).getDouble(r));
+                    }
+                }
+            }
+            if (!x.isEmpty()) {
+                XYSeries marks = top.addSeries(kind[1] + " (" + kind[0] + ")", x, y);
+                marks.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                marks.setMarker(kind[0].equals("A") ? SeriesMarkers.SQUARE : SeriesMarkers.DIAMOND);
+                marks.setMarkerColor(Plots.GREY);
+            }
+        }
+        top.getStyler().setXAxisTitleVisible(false);
+        XYChart bottom = seriesChart(Ridership.months(Ridership.difference(df, lag), fromMonth, toMonth),
+                Ridership.BUS, Ridership.RAIL);
+        bottom.setTitle("difference with " + lag + " days earlier");
+        top.setTitle("riders per day and the naive forecast (" + lag + " days earlier, dotted)");
+        return stacked(top, bottom);
+    }
+
+    /**
+     * A model's validation MAE per epoch, in riders per day (the history's {@code val_mae} times {@code scale}, 1e6
+     * for data divided by 1e6), with the epoch whose weights early stopping kept: the lowest.
+     *
+     * @param history a history with a {@code val_mae} column (a model compiled with the {@code mae} metric)
+     * @param scale   the factor back to riders (1e6 in the book)
+     */
+    public static BufferedImage maeCurve(History history, double scale) {
+        Require.notNull("history", history);
+        Require.positive("scale", scale);
+        double[] mae = history.column("val_mae").clone();
+        if (mae.length == 0) {
+            throw new IllegalArgumentException("history has no epochs to plot");
+        }
+        int best = 0;
+        for (int i = 0; i < mae.length; i++) {
+            mae[i] *= scale;
+            best = mae[i] < mae[best] ? i : best;
+        }
+        XYChart chart = Plots.baseChart("Epochs", "validation MAE (riders per day)");
+        Plots.addLine(chart, "val_mae", Plots.range(1, mae.length + 1), mae, Plots.RED).setMarker(
+                mae.length > 60 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+        Plots.addMarkers(chart, String.format("best: %,.0f at epoch %d", mae[best], best + 1),
+                new double[] {best + 1}, new double[] {mae[best]}, Plots.BLUE, true);
+        double top = Math.min(Plots.max(mae), 5 * mae[best]) * 1.05;
+        Plots.axes(chart, 1, Math.max(mae.length, 2), 0, top);
+        chart.getStyler().setLegendPosition(LegendPosition.InsideNE);
+        chart.getStyler().setYAxisDecimalPattern("#,###");
+        chart.getStyler().setXAxisDecimalPattern("0");
+        Plots.fitTitle(chart, history.model());
+        return Plots.render(chart);
+    }
+
+    /**
+     * A forecast against the actual values, dates on the x axis, as the book's figures: {@code column} of {@code df}
+     * from {@code from} to the last forecast day (dots), the forecast from {@code firstForecastDay} on (red crosses),
+     * and when history is shown before it, a dashed "today" line on the day before the forecast.
+     *
+     * @param df               the actual values, with a {@code date} column, one row per day
+     * @param column           the numeric column forecast (e.g. "rail")
+     * @param from             first day shown
+     * @param firstForecastDay the day of {@code forecast[0]}, not before {@code from}
+     * @param forecast         one value per day, in the column's units
+     */
+    public static BufferedImage forecast(Table df, String column, LocalDate from, LocalDate firstForecastDay,
+                                         double[] forecast) {
+        Require.notNull("df", df);
+        Require.notNull("column", column);
+        Require.notNull("from", from);
+        Require.notNull("firstForecastDay", firstForecastDay);
+        Require.notNull("forecast", forecast);
+        if (forecast.length == 0) {
+            throw new IllegalArgumentException("forecast must hold at least one value, got none");
+        }
+        if (firstForecastDay.isBefore(from)) {
+            throw new IllegalArgumentException("firstForecastDay must not be before from = " + from + ", got "
+                    + firstForecastDay);
+        }
+        LocalDate last = firstForecastDay.plusDays(forecast.length - 1);
+        Table actual = Ridership.between(df, from, last);
+        XYChart chart = seriesChart(actual, column);
+        XYSeries a = chart.getSeriesMap().get(column);
+        a.setLineColor(Plots.BLUE);
+        a.setMarkerColor(Plots.BLUE);
+        List<Date> x = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        for (int i = 0; i < forecast.length; i++) {
+            x.add(utc(firstForecastDay.plusDays(i)));
+            y.add(forecast[i]);
+        }
+        XYSeries f = chart.addSeries("forecast", x, y);
+        f.setLineColor(Plots.RED);
+        f.setMarkerColor(Plots.RED);
+        f.setMarker(SeriesMarkers.CROSS);
+        double low = Math.min(min(a.getYData()), min(forecast));
+        double high = Math.max(Plots.max(a.getYData()), Plots.max(forecast));
+        if (from.isBefore(firstForecastDay)) {
+            Date today = utc(firstForecastDay.minusDays(1));
+            XYSeries t = chart.addSeries("today", List.of(today, today), List.of(low, high));
+            t.setLineColor(Color.BLACK);
+            t.setLineStyle(SeriesLines.DASH_DASH);
+            t.setMarker(SeriesMarkers.NONE);
+        }
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    /**
+     * Every model's validation MAE (bars, riders per day) against baselines drawn as lines across the chart (the
+     * naive forecast, SARIMA), with the book's value as a black dot where it has one.
+     *
+     * @param models    model name to {this run, book} (the book's value NaN when it has none), in display order
+     * @param baselines baseline name to its MAE
+     */
+    public static BufferedImage maeComparison(Map<String, double[]> models, Map<String, Double> baselines) {
+        Require.notNull("models", models);
+        Require.notNull("baselines", baselines);
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("models must hold at least one model, got none");
+        }
+        List<String> names = new ArrayList<>();
+        List<Double> ours = new ArrayList<>();
+        List<Double> book = new ArrayList<>();
+        for (Map.Entry<String, double[]> e : models.entrySet()) {
+            double[] v = Require.notNull("models[" + e.getKey() + "]", e.getValue());
+            if (v.length != 2) {
+                throw new IllegalArgumentException("models[" + e.getKey() + "] must be {this run, book}, got "
+                        + v.length + " values");
+            }
+            names.add(e.getKey());
+            ours.add(v[0]);
+            book.add(Double.isNaN(v[1]) ? null : v[1]);
+        }
+        CategoryChart chart = new CategoryChartBuilder().width(SERIES_WIDTH).height(560)
+                .title("validation MAE (riders per day)").build();
+        var st = chart.getStyler();
+        st.setChartBackgroundColor(Color.WHITE);
+        st.setPlotBackgroundColor(Color.WHITE);
+        st.setPlotGridLinesColor(new Color(220, 220, 220));
+        st.setOverlapped(true);
+        st.setXAxisLabelRotation(60);
+        st.setYAxisDecimalPattern("#,###");
+        st.setYAxisMin(0.0);
+        st.setLegendPosition(LegendPosition.OutsideS);
+        st.setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
+        st.setAntiAlias(true);
+        CategorySeries bars = chart.addSeries("this run", names, ours);
+        bars.setFillColor(Plots.BLUE);
+        CategorySeries dots = chart.addSeries("book", names, book);
+        dots.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
+        dots.setMarker(SeriesMarkers.CIRCLE);
+        dots.setMarkerColor(Color.BLACK);
+        Color[] lineColours = {COLOURS[1], Plots.RED, COLOURS[2]};
+        int i = 0;
+        for (Map.Entry<String, Double> e : baselines.entrySet()) {
+            List<Double> level = new ArrayList<>();
+            names.forEach(n -> level.add(e.getValue()));
+            CategorySeries line = chart.addSeries(String.format("%s: %,.0f", e.getKey(), e.getValue()), names, level);
+            line.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
+            line.setLineColor(lineColours[i % lineColours.length]);
+            line.setLineStyle(SeriesLines.DASH_DASH);
+            line.setMarker(SeriesMarkers.NONE);
+            i++;
+        }
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    private static Date utc(LocalDate d) {
+        return Date.from(d.atStartOfDay().toInstant(ZoneOffset.UTC));
+    }
+
+    private static double min(double[] values) {
+        double m = Double.POSITIVE_INFINITY;
+        for (double v : values) {
+            m = Math.min(m, v);
+        }
+        return m;
+    }
+
+    /** Panels one under the other in one image (any XChart charts). */
+    public static BufferedImage stacked(Chart<?, ?>... charts) {
+        if (charts.length == 0) {
+            throw new IllegalArgumentException("charts must hold at least one chart");
+        }
+        BufferedImage[] panels = new BufferedImage[charts.length];
+        int width = 0;
+        int height = 0;
+        for (int i = 0; i < charts.length; i++) {
+            panels[i] = BitmapEncoder.getBufferedImage(Require.notNull("charts[" + i + "]", charts[i]));
+            height += panels[i].getHeight();
+            width = Math.max(width, panels[i].getWidth());
+        }
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        int y = 0;
+        for (BufferedImage p : panels) {
+            g.drawImage(p, 0, y, null);
+            y += p.getHeight();
+        }
+        g.dispose();
+        return out;
     }
 
     // ---- rendering -------------------------------------------------------------------------------------------

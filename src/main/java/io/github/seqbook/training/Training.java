@@ -244,6 +244,17 @@ public final class Training {
 
     /** Sets the learning rate of every layer's updater. */
     private static void setLearningRate(Model model, double learningRate) {
+        // DL4J's setLearningRate skips wrapped layers (TimeDistributed, LastTimeStep): set their rate first, in the
+        // updater configuration that the network's updater reads; DL4J's call then does the others and refreshes.
+        org.deeplearning4j.nn.api.Layer[] layers = model instanceof MultiLayerNetwork net ? net.getLayers()
+                : ((ComputationGraph) model).getLayers();
+        for (var layer : layers) {
+            if (layer.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer
+                    && unwrapped(layer.conf().getLayer()) instanceof BaseLayer base && base.getIUpdater() != null
+                    && base.getIUpdater().hasLearningRate()) {
+                base.getIUpdater().setLrAndSchedule(learningRate, null);
+            }
+        }
         if (model instanceof MultiLayerNetwork net) {
             net.setLearningRate(learningRate);
         } else if (model instanceof ComputationGraph graph) {

@@ -84,7 +84,11 @@ class DataFilesTest {
         assertTrue(message.contains(cache.toAbsolutePath().normalize().toString()), message);
         assertTrue(message.contains(DataFiles.MIRROR_VARIABLE), message);
         assertTrue(message.contains("ridership.tgz"), message);
+        assertFalse(message.contains("\n"), "one line: " + message);
         assertFalse(Files.exists(cache.resolve("ridership.tgz")), "no partial file left in the cache");
+        // A notebook cell failing with it shows the message alone: no library frames, the network error kept as cause.
+        assertEquals(0, e.getStackTrace().length);
+        assertTrue(e.getCause() instanceof java.io.IOException, String.valueOf(e.getCause()));
     }
 
     @Test

@@ -119,6 +119,40 @@ class RidershipTest {
     }
 
     @Test
+    void multivariateSeriesHasTomorrowsDayTypeOneHot() {
+        Table mulvar = Ridership.multivariate(df);
+        assertEquals(List.of("date", "bus", "rail", "next_day_type_A", "next_day_type_U", "next_day_type_W"),
+                mulvar.columnNames());
+        assertEquals(df.rowCount(), mulvar.rowCount());
+        // Friday 2019-05-24 .. Tuesday 2019-05-28: tomorrow is a Saturday (A), a Sunday (U), Memorial Day (U), a
+        // weekday (W), a weekday (W).
+        Table days = Ridership.between(mulvar, LocalDate.of(2019, 5, 24), LocalDate.of(2019, 5, 28));
+        double[][] expected = {{1, 0, 0}, {0, 1, 0}, {0, 1, 0}, {0, 0, 1}, {0, 0, 1}};
+        for (int r = 0; r < expected.length; r++) {
+            for (int k = 0; k < 3; k++) {
+                assertEquals(expected[r][k], days.doubleColumn(3 + k).getDouble(r), "row " + r + " type " + k);
+            }
+        }
+        Table raw = Ridership.between(df, LocalDate.of(2019, 5, 24), LocalDate.of(2019, 5, 24));
+        assertEquals(raw.intColumn("bus").get(0) / 1e6, days.doubleColumn("bus").getDouble(0), 1e-12);
+        assertEquals(raw.intColumn("rail").get(0) / 1e6, days.doubleColumn("rail").getDouble(0), 1e-12);
+        // The last day has no tomorrow: all three zeros, as pandas' get_dummies makes them for NaN.
+        int last = mulvar.rowCount() - 1;
+        assertEquals(0, mulvar.doubleColumn(3).getDouble(last) + mulvar.doubleColumn(4).getDouble(last)
+                + mulvar.doubleColumn(5).getDouble(last));
+        // Windows of the five columns, rail as target: the book's train_mulvar_ds (1,040 windows).
+        Split train = Windows.of(Ridership.months(mulvar, "2016-01", "2018-12"),
+                Ridership.MULTIVARIATE_COLUMNS.toArray(new String[0])).length(56).targets(1).nextValues("train");
+        assertArrayEquals(new long[] {1_040, 56, 5}, train.x().shape());
+        assertEquals(Ridership.railWindows(df, "train", "2016-01", "2018-12", 56).y().getDouble(7, 0),
+                train.y().getDouble(7, 0), 1e-6);
+        Table bad = df.copy();
+        bad.stringColumn("day_type").set(3, "X");
+        IllegalArgumentException type = assertThrows(IllegalArgumentException.class, () -> Ridership.multivariate(bad));
+        assertTrue(type.getMessage().contains("\"X\"") && type.getMessage().contains("2001-01-04"), type.getMessage());
+    }
+
+    @Test
     void badArgumentsAreNamed() {
         IllegalArgumentException month = assertThrows(IllegalArgumentException.class,
                 () -> Ridership.months(df, "2019-3", "2019-05"));

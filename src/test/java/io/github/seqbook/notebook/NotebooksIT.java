@@ -39,6 +39,11 @@ class NotebooksIT {
         ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "src/scripts/run_notebooks.py", "--quick",
                 "--out", OUT.toString()).redirectErrorStream(true);
         pb.environment().put("SEQBOOK_QUICK", "1");
+        // Notebook 05 downloads the ridership data: tests read the copy in ../shared/data instead of the network.
+        Path mirror = Path.of("..", "shared", "data").toAbsolutePath().normalize();
+        if (Files.isDirectory(mirror)) {
+            pb.environment().put("SEQBOOK_DATA_MIRROR", mirror.toString());
+        }
         Process p = pb.start();
         // Stream the runner's progress (cell k/N, the newest Epoch line) to the test log as it comes, and keep it.
         StringBuilder all = new StringBuilder();
@@ -133,6 +138,17 @@ class NotebooksIT {
         assertTrue(m.find(), "MC Dropout coverage not printed");
         double coverage = Double.parseDouble(m.group(1));
         assertTrue(coverage > 0 && coverage <= 100, "coverage " + coverage);
+    }
+
+    @Test
+    void ridershipPrintsTheBooksNaiveErrors() throws IOException {
+        // The book (3rd edition): diff_7.abs().mean() is 43,915.608696 (bus) and 42,143.271739 (rail) for 2019-03..05.
+        String all = allText("05_forecasting_ridership.ipynb");
+        Matcher m = Pattern.compile("MAE:  bus ([0-9,.]+)  rail ([0-9,.]+) riders per day").matcher(all);
+        assertTrue(m.find(), "naive MAE not printed");
+        assertEquals(43_915.608696, Double.parseDouble(m.group(1).replace(",", "")), 1e-6);
+        assertEquals(42_143.271739, Double.parseDouble(m.group(2).replace(",", "")), 1e-6);
+        assertTrue(countImages("05_forecasting_ridership.ipynb") >= 10);
     }
 
     static JsonNode executed(String name) throws IOException {

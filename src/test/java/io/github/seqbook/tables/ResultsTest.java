@@ -12,13 +12,32 @@ import org.junit.jupiter.api.io.TempDir;
 class ResultsTest {
     @Test
     void bookResultsAreLoaded() {
-        // Notebooks 01-04 (later notebooks add their own rows).
+        // Notebooks 01-04 (20 rows); 05 and 06 add their own (21 for the ridership notebook, 2 for the Bach exercise).
         assertEquals(20, BookResults.all().stream().filter(e -> e.notebook().compareTo("05") < 0).count());
+        assertEquals(21, BookResults.all().stream().filter(e -> e.notebook().equals("05")).count());
+        assertEquals(2, BookResults.all().stream().filter(e -> e.notebook().equals("06")).count());
         assertEquals(0.020211367, BookResults.find("01", "naive (last value)", "val_mse").orElseThrow().value(), 0);
         assertEquals(0.008560794,
                 BookResults.find("03", "LSTM 20-20 seq2seq", "val_last_time_step_mse").orElseThrow().value(), 0);
         assertEquals(2, BookResults.find("04", "original WaveNet (gated units; softmax output as the book)",
                 "val_last_time_step_mse").orElseThrow().epochs());
+        // The unquoted comma inside a model name, in both files.
+        assertEquals(0.0080, BookResults.find("04", "Conv1D(k4 s2)+GRU+GRU seq2seq (Y[:,3::2])",
+                "val_last_time_step_mse").orElseThrow().value(), 0);
+        assertEquals(115850.426257, BookResults.find("05", "Conv1D(32 k4 s2 relu)+GRU(32)+Dense(14) on Y[:,3::2]",
+                "val_mae_riders").orElseThrow().value(), 0);
+        // Quoted model names with commas, and the epochs column before the settings.
+        var sarima = BookResults.find("05", "SARIMA(1,0,0)(0,1,1,7) refit every day 2019-03-01..2019-05-31 (rail)",
+                "mae_riders").orElseThrow();
+        assertEquals(32040.720088, sarima.value(), 0);
+        assertEquals("ARMA model family", sarima.section());
+        assertEquals(500, BookResults.find("05", "linear Dense(1) on 56-day windows (rail)", "val_mae_riders")
+                .orElseThrow().epochs());
+    }
+
+    @Test
+    void csvFieldsHonourQuotes() {
+        assertEquals(java.util.List.of("05", "a, b", "c \"d\"", ""), BookResults.fields("05,\"a, b\",\"c \"\"d\"\"\","));
     }
 
     @Test
