@@ -39,33 +39,9 @@ class HomeworkNotebookIT {
 
     @BeforeAll
     static void runTheNotebook() throws Exception {
-        Files.createDirectories(OUT);
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "src/scripts/run_notebooks.py", "--quick",
-                "--out", OUT.toString(), NOTEBOOK.toString()).redirectErrorStream(true);
-        pb.environment().put("SEQBOOK_QUICK", "1");
-        Process p = pb.start();
-        StringBuilder all = new StringBuilder();
-        Thread pump = new Thread(() -> {
-            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    System.out.println("[homework] " + line);
-                    all.append(line).append('\n');
-                }
-            } catch (IOException e) {
-                all.append("(runner output lost: ").append(e).append(")\n");
-            }
-        }, "runner-output");
-        pump.start();
-        if (!p.waitFor(10, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("the homework notebook did not finish within 10 minutes");
-        }
-        pump.join(10_000);
-        exitCode = p.exitValue();
-        runnerLog = all.toString();
-        Files.writeString(OUT.resolve("runner.log"), runnerLog, StandardCharsets.UTF_8);
+        NotebookRunner.Run run = NotebookRunner.quick(OUT, "[homework]", 10, NOTEBOOK.toString());
+        exitCode = run.exitCode();
+        runnerLog = run.log();
         Path result = OUT.resolve("homework.ipynb");
         executed = Files.isRegularFile(result) ? JSON.readTree(result.toFile()) : null;
     }

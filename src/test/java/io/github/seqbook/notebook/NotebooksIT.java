@@ -35,39 +35,9 @@ class NotebooksIT {
 
     @BeforeAll
     static void runAllNotebooks() throws Exception {
-        Path log = Files.createDirectories(OUT).resolve("runner.log");
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "src/scripts/run_notebooks.py", "--quick",
-                "--out", OUT.toString()).redirectErrorStream(true);
-        pb.environment().put("SEQBOOK_QUICK", "1");
-        // Notebook 05 downloads the ridership data: tests read the copy in ../shared/data instead of the network.
-        Path mirror = Path.of("..", "shared", "data").toAbsolutePath().normalize();
-        if (Files.isDirectory(mirror)) {
-            pb.environment().put("SEQBOOK_DATA_MIRROR", mirror.toString());
-        }
-        Process p = pb.start();
-        // Stream the runner's progress (cell k/N, the newest Epoch line) to the test log as it comes, and keep it.
-        StringBuilder all = new StringBuilder();
-        Thread pump = new Thread(() -> {
-            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    System.out.println("[notebooks] " + line);
-                    all.append(line).append('\n');
-                }
-            } catch (IOException e) {
-                all.append("(runner output lost: ").append(e).append(")\n");
-            }
-        }, "runner-output");
-        pump.start();
-        if (!p.waitFor(25, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("the notebook runner did not finish within 25 minutes");
-        }
-        pump.join(10_000);
-        exitCode = p.exitValue();
-        runnerLog = all.toString();
-        Files.writeString(log, runnerLog, StandardCharsets.UTF_8);
+        NotebookRunner.Run run = NotebookRunner.quick(OUT, "[notebooks]", 25);
+        exitCode = run.exitCode();
+        runnerLog = run.log();
     }
 
     static Stream<String> notebooks() throws IOException {
