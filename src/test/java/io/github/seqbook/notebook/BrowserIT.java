@@ -122,12 +122,16 @@ class BrowserIT {
         }
     }
 
-    /**
-     * Runs src/scripts/setup-browser.sh. Returns why the tests must be skipped (its exit status 3: Chromium
-     * cannot be installed here), or null; any other failure fails the tests.
-     */
     static String setUpBrowser() throws Exception {
-        Path log = OUT.resolve("setup-browser.log");
+        return setUpBrowser(OUT);
+    }
+
+    /**
+     * Runs src/scripts/setup-browser.sh (its output in {@code <logDir>/setup-browser.log}). Returns why the tests must
+     * be skipped (its exit status 3: Chromium cannot be installed here), or null; any other failure fails the tests.
+     */
+    static String setUpBrowser(Path logDir) throws Exception {
+        Path log = logDir.resolve("setup-browser.log");
         Process p = new ProcessBuilder("bash", "src/scripts/setup-browser.sh").redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         if (!p.waitFor(20, TimeUnit.MINUTES)) {
@@ -268,7 +272,8 @@ class BrowserIT {
             this.runtimeDir = runtimeDir;
         }
 
-        static JupyterServer start(Path out) throws Exception {
+        /** @param extraArgs more command-line options for the server, e.g. {@code --NotebookNotary.db_file=:memory:} */
+        static JupyterServer start(Path out, String... extraArgs) throws Exception {
             String lastLog = "";
             for (int attempt = 1; attempt <= 3; attempt++) {
                 int port = freePort();
@@ -283,6 +288,7 @@ class BrowserIT {
                 if ("root".equals(System.getProperty("user.name"))) {
                     cmd.add("--allow-root");
                 }
+                cmd.addAll(List.of(extraArgs));
                 Path log = out.resolve("jupyter-server.log");
                 ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
                 Map<String, String> env = pb.environment();
