@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Training-speed benchmark, DL4J vs PyTorch side by side (see bench/run_bench.py):
-#   bash bench/run.sh [--epochs N] [--models a,b]
+#   bash bench/run.sh [--epochs N] [--models a,b] [--batches N]
+# Notebooks 05-06's models read downloaded data: offline, export SEQBOOK_DATA_MIRROR=/path/to/folder (passed through).
 # Installs the peer (Debian's python3-torch) and GNU time if missing, builds the jar if missing.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../src/scripts/lib/errtrap.sh"

@@ -1,12 +1,18 @@
 #!/usr/bin/python3
 """Side-by-side training benchmark: DL4J (this project's library) vs PyTorch on the same machine, in one run.
 
-    /usr/bin/python3 bench/run_bench.py [--epochs N] [--models a,b,...] [--out DIR]
+    /usr/bin/python3 bench/run_bench.py [--epochs N] [--models a,b,...] [--out DIR] [--batches N]
 
 For each model both sides train on the identical dataset (exported by bench/Dl4jBench.java), interleaved so that
 machine noise hits both alike (the side that goes first alternates). Each side runs in its own process; its peak
 RSS is read from the OS. Prints model | DL4J s/epoch | PyTorch s/epoch | ratio | DL4J metric | PyTorch metric |
 RSS, and writes DIR/bench.csv and DIR/bench.png. Median seconds per epoch leave out the first (warm-up) epoch.
+
+Notebook 05's ridership models and notebook 06's Bach model read the downloaded data (ridership.tgz,
+jsb_chorales.tgz) through the library's cache; offline, set SEQBOOK_DATA_MIRROR to a folder holding them (the
+environment passes through to both sides, and PyTorch trains on the windows DL4J exports). --batches N is a quick
+check that models run (each epoch N batches, validation on N x 32 windows; the Bach model takes minutes per full
+epoch): its seconds are not seconds per epoch, so the README's table always comes from a run without it.
 """
 import argparse
 import csv
@@ -50,7 +56,11 @@ def main():
     ap.add_argument("--out", default=os.path.join(REPO, "target", "bench"))
     ap.add_argument("--threads", type=int, default=1,
                     help="threads per side (default 1: the notebooks' kernel runs ND4J with OMP_NUM_THREADS=1)")
+    ap.add_argument("--batches", type=int, default=0,
+                    help="quick check: N batches per epoch and N x 32 validation windows (not for the README table)")
     args = ap.parse_args()
+    if args.batches < 0:
+        ap.error(f"--batches must be at least 1 (or 0 for full epochs), got {args.batches}")
     if not os.path.isfile(JAR):
         sys.exit("bench: target/seqbook.jar is missing: run `mvn -B -DskipTests package` first")
     if not os.path.exists("/usr/bin/time"):
@@ -61,7 +71,6 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     data_dir = os.path.join(args.out, "data")
     java = ["java", "-Xmx2g", "-XX:+UseParallelGC", "-cp", JAR, os.path.join("bench", "Dl4jBench.java")]
-    subprocess.run(java + ["export", data_dir], cwd=REPO, check=True, stdout=subprocess.DEVNULL)
     dl4j_models = subprocess.run(java + ["list"], cwd=REPO, check=True, capture_output=True, text=True).stdout.split()
     torch_cmd = ["/usr/bin/python3", os.path.join("bench", "torch_bench.py"), data_dir]
     torch_models = subprocess.run(["/usr/bin/python3", "-c",
@@ -74,10 +83,15 @@ def main():
         if unknown:
             sys.exit(f"bench: unknown models {unknown}; both sides have {models}")
         models = wanted
+    # only the datasets these models train on (the downloaded ones need the cache or SEQBOOK_DATA_MIRROR)
+    subprocess.run(java + ["export", data_dir] + models, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    limit = ["--batches", str(args.batches)] if args.batches else []
+    if args.batches:
+        print(f"bench: quick check, {args.batches} batches per epoch: not seconds per epoch, not for the README")
     rows = []
     for i, model in enumerate(models):
-        sides = [("dl4j", java + ["train", model, str(args.epochs)]),
-                 ("pytorch", torch_cmd + [model, str(args.epochs), "--threads", str(args.threads)])]
+        sides = [("dl4j", java + ["train", model, str(args.epochs)] + limit),
+                 ("pytorch", torch_cmd + [model, str(args.epochs), "--threads", str(args.threads)] + limit)]
         if i % 2:
             sides.reverse()
         got = {}
@@ -90,7 +104,8 @@ def main():
                      "ratio": round(d["s_per_epoch"] / t["s_per_epoch"], 2),
                      "metric": d["metric"], "dl4j_value": f"{d['value']:.5g}", "pytorch_value": f"{t['value']:.5g}",
                      "dl4j_params": d["params"], "pytorch_params": t["params"],
-                     "dl4j_rss_mb": round(d_rss), "pytorch_rss_mb": round(t_rss), "epochs": args.epochs})
+                     "dl4j_rss_mb": round(d_rss), "pytorch_rss_mb": round(t_rss), "epochs": args.epochs,
+                     "batches": args.batches or "all"})
     csv_path = os.path.join(args.out, "bench.csv")
     with open(csv_path, "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))

@@ -2,10 +2,17 @@
 """The PyTorch peer of the benchmark: the chapter's models with Keras' initialisation and settings, trained on
 the identical float32 datasets that bench/Dl4jBench.java exports.
 
-    torch_bench.py DATA_DIR MODEL EPOCHS [--threads N]
+    torch_bench.py DATA_DIR MODEL EPOCHS [--threads N] [--batches N]
 
 Prints one JSON line: model, per-epoch seconds, median s/epoch after the first epoch, final validation metric.
+--batches N trains each epoch on the first N batches of 32 only and validates on the first N x 32 validation windows
+(a quick check, as bench/Dl4jBench.java's option; not seconds per epoch: the README's table uses full epochs).
 Needs Debian's python3-torch (run with /usr/bin/python3).
+
+Training as each notebook compiles its model: notebooks 01-04 Adam (Keras' epsilon 1e-7) on MSE; notebook 05's
+ridership models Huber (delta 1) with SGD momentum 0.9 at the book's rates (PyTorch's momentum buffer scaled by the
+rate is Keras' velocity, so the updates are the same); notebook 06's Bach model sparse categorical cross-entropy with
+Nadam 1e-3.
 """
 import argparse
 import json
@@ -168,6 +175,78 @@ class WaveNet(nn.Module):
         return self.head(z).transpose(1, 2)
 
 
+class OriginalWaveNet(nn.Module):
+    """Notebook 04's "original" WaveNet (the book's functional model, as Models.originalWavenet): causal Conv1D(32, 2),
+    three residual blocks with dilation rates 1, 2, 4 (causal Conv1D(64, 2), the book code's gated unit
+    tanh(tanh(a)) * sigmoid(b), Conv1D(32, 1) as the skip output, the block's input added back), then relu of the sum
+    of the skips, Conv1D(32, 1, relu) and Conv1D(10, 1) with a softmax over each step's 10 outputs (the book) or
+    linear."""
+
+    def __init__(self, softmax=True, filters=32, out=10):
+        super().__init__()
+        self.softmax = softmax
+        self.conv_in = nn.Conv1d(1, filters, 2)
+        self.rates = [1, 2, 4]
+        self.dilated = nn.ModuleList()
+        self.skips = nn.ModuleList()
+        for rate in self.rates:
+            self.dilated.append(nn.Conv1d(filters, 2 * filters, 2, dilation=rate))
+            self.skips.append(nn.Conv1d(filters, filters, 1))
+        self.conv_relu = nn.Conv1d(filters, filters, 1)
+        self.conv_out = nn.Conv1d(filters, out, 1)
+        for m in [self.conv_in, *self.dilated, *self.skips, self.conv_relu, self.conv_out]:
+            keras_init(m)
+
+    def forward(self, x):
+        z = self.conv_in(nn.functional.pad(x.transpose(1, 2), (1, 0)))
+        skips = []
+        for i, (dilated, skip_conv, rate) in enumerate(zip(self.dilated, self.skips, self.rates)):
+            a, b = dilated(nn.functional.pad(z, (rate, 0))).chunk(2, dim=1)
+            skip = skip_conv(torch.tanh(torch.tanh(a)) * torch.sigmoid(b))
+            skips.append(skip)
+            if i < len(self.rates) - 1:
+                z = z + skip  # the last block's residual sum feeds nothing
+        z = torch.relu(self.conv_relu(torch.relu(sum(skips))))
+        y = self.conv_out(z)
+        if self.softmax:
+            y = torch.softmax(y, dim=1)  # over the outputs of each step, as Keras' Conv1D(activation="softmax")
+        return y.transpose(1, 2)
+
+
+class Bach(nn.Module):
+    """Notebook 06 (exercise 10): Embedding(47, 5) > causal Conv1D 32/48/64/96 (kernel 2, relu, dilations 1/2/4/8),
+    each followed by BatchNormalization (Keras' momentum 0.99 and epsilon 1e-3, statistics over batch and time) >
+    LSTM(256, return sequences) > Dense(47). The head returns logits: the softmax is in the loss
+    (nn.CrossEntropyLoss), which is the same math as Keras' sparse categorical cross-entropy on a softmax layer's
+    output (Keras reads the softmax's logits there), and the argmax for accuracy is the same."""
+
+    def __init__(self, tokens=47, dims=5):
+        super().__init__()
+        self.embedding = nn.Embedding(tokens, dims)
+        nn.init.uniform_(self.embedding.weight, -0.05, 0.05)  # Keras' Embedding initialiser
+        self.convs = nn.ModuleList()
+        self.norms = nn.ModuleList()
+        self.rates = [1, 2, 4, 8]
+        n_in = dims
+        for filters, rate in zip([32, 48, 64, 96], self.rates):
+            conv = nn.Conv1d(n_in, filters, 2, dilation=rate)
+            keras_init(conv)
+            self.convs.append(conv)
+            self.norms.append(nn.BatchNorm1d(filters, eps=1e-3, momentum=0.01))
+            n_in = filters
+        self.lstm = nn.LSTM(n_in, 256, batch_first=True)
+        keras_init(self.lstm)
+        self.head = nn.Linear(256, tokens)
+        keras_init(self.head)
+
+    def forward(self, x):
+        z = self.embedding(x[..., 0].long()).transpose(1, 2)  # token ids [batch, steps, 1] -> [batch, dims, steps]
+        for conv, norm, rate in zip(self.convs, self.norms, self.rates):
+            z = norm(torch.relu(conv(nn.functional.pad(z, (rate, 0)))))  # causal: pad the past only
+        z, _ = self.lstm(z.transpose(1, 2))
+        return self.head(z)
+
+
 class Linear(nn.Module):
     def __init__(self, steps, out):
         super().__init__()
@@ -192,7 +271,56 @@ MODELS = {
     "layernorm_rnn": ("seq2seq", lambda: LayerNormRNN(), "val_last_time_step_mse"),
     "conv1d_gru": ("seq2seq_conv", lambda: ConvGRU(), "val_last_time_step_mse"),
     "wavenet": ("seq2seq", lambda: WaveNet(), "val_last_time_step_mse"),
+    "custom_rnn": ("seq2seq", lambda: LayerNormRNN(), "val_last_time_step_mse"),
+    "original_wavenet": ("seq2seq", lambda: OriginalWaveNet(softmax=True), "val_last_time_step_mse"),
+    "original_wavenet_linear": ("seq2seq", lambda: OriginalWaveNet(softmax=False), "val_last_time_step_mse"),
+    "ridership_linear": ("rail", lambda: Linear(56, 1), "val_mae"),
+    "ridership_rnn": ("rail", lambda: Recurrent(nn.RNN, [32], 1), "val_mae"),
+    "ridership_deep_rnn": ("rail", lambda: Recurrent(nn.RNN, [32, 32, 32], 1), "val_mae"),
+    "bach": ("chorales", lambda: Bach(), "val_accuracy"),
 }
+
+# notebook 05's SGD learning rates (momentum 0.9 for all)
+SGD_RATES = {"ridership_linear": 0.02, "ridership_rnn": 0.05, "ridership_deep_rnn": 0.01}
+
+
+def keras_params(model):
+    """Parameters counted as Keras' summary counts them: the trainable ones plus BatchNormalization's moving mean and
+    variance (non-trainable weights in Keras, parameters in DL4J too)."""
+    n = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    for m in model.modules():
+        if isinstance(m, nn.modules.batchnorm._BatchNorm):
+            n += m.running_mean.numel() + m.running_var.numel()
+    return n
+
+
+def optimizer(name, params, lr):
+    if name in SGD_RATES:
+        return torch.optim.SGD(params, lr=lr or SGD_RATES[name], momentum=0.9)
+    if name == "bach":
+        # Keras' Nadam: beta 0.9/0.999, epsilon 1e-7, momentum schedule decay 0.004 (PyTorch's momentum_decay)
+        return torch.optim.NAdam(params, lr=lr or 1e-3, betas=(0.9, 0.999), eps=1e-7, momentum_decay=4e-3)
+    lr = lr or {"simple_rnn": 0.005, "seq2seq_rnn": 0.01}.get(name, 0.001)
+    return torch.optim.Adam(params, lr=lr, betas=(0.9, 0.999), eps=1e-7)
+
+
+def loss_function(name):
+    if name in SGD_RATES:
+        return nn.HuberLoss(delta=1.0)  # Keras' Huber(): mean over all values
+    if name == "bach":
+        ce = nn.CrossEntropyLoss()  # mean over every step of every window, as Keras
+        return lambda logits, y: ce(logits.reshape(-1, logits.shape[-1]), y.reshape(-1).long())
+    return nn.MSELoss()
+
+
+def validation(metric, pred, y):
+    if metric == "val_last_time_step_mse":
+        return float(((pred[:, -1] - y[:, -1]) ** 2).mean())
+    if metric == "val_mae":
+        return float((pred - y).abs().mean())
+    if metric == "val_accuracy":
+        return float((pred.argmax(-1) == y[..., 0].long()).float().mean())
+    return float(((pred - y) ** 2).mean())
 
 
 def main():
@@ -202,16 +330,22 @@ def main():
     ap.add_argument("epochs", type=int)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--lr", type=float, default=None)
+    ap.add_argument("--batches", type=int, default=0,
+                    help="train each epoch on the first N batches only, validate on N x 32 windows (a quick check)")
     args = ap.parse_args()
+    if args.batches < 0:
+        ap.error(f"--batches must be at least 1 (or 0 for every batch), got {args.batches}")
     torch.set_num_threads(args.threads)
     torch.manual_seed(42)
     kind, build, metric = MODELS[args.model]
     x, y = load(args.data_dir, kind, "train")
     xv, yv = load(args.data_dir, kind, "valid")
+    if args.batches:
+        x, y = x[:args.batches * 32], y[:args.batches * 32]
+        xv, yv = xv[:args.batches * 32], yv[:args.batches * 32]
     model = build()
-    lr = args.lr or {"simple_rnn": 0.005, "seq2seq_rnn": 0.01}.get(args.model, 0.001)
-    opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr, betas=(0.9, 0.999), eps=1e-7)
-    loss_fn = nn.MSELoss()
+    opt = optimizer(args.model, [p for p in model.parameters() if p.requires_grad], args.lr)
+    loss_fn = loss_function(args.model)
     gen = torch.Generator().manual_seed(42)
     seconds = []
     value = float("nan")
@@ -228,13 +362,12 @@ def main():
         model.eval()
         with torch.no_grad():
             pred = model(xv)
-            value = float(((pred[:, -1] - yv[:, -1]) ** 2).mean() if metric == "val_last_time_step_mse"
-                          else ((pred - yv) ** 2).mean())
+            value = validation(metric, pred, yv)
         seconds.append(time.perf_counter() - start)
     tail = seconds[1:] if len(seconds) > 1 else seconds
-    params = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    print(json.dumps({"side": "pytorch", "model": args.model, "params": params, "seconds": seconds,
-                      "s_per_epoch": statistics.median(tail), "metric": metric, "value": value}))
+    print(json.dumps({"side": "pytorch", "model": args.model, "params": keras_params(model), "seconds": seconds,
+                      "s_per_epoch": statistics.median(tail), "metric": metric, "value": value,
+                      "batches": args.batches}))
 
 
 if __name__ == "__main__":
