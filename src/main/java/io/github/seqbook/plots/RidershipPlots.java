@@ -46,8 +46,19 @@ public final class RidershipPlots {
     /** Height of a dated series chart. */
     public static final int SERIES_HEIGHT = 350;
 
+    /** Legend name of the bands over the days of type {@code A} (Saturdays) in the dated series charts. */
+    public static final String SATURDAYS = "Saturday (A)";
+    /** Legend name of the bands over the days of type {@code U} (Sundays and holidays) in the dated series charts. */
+    public static final String SUNDAYS_AND_HOLIDAYS = "Sunday or holiday (U)";
+    /** Left axis width shared by stacked dated panels, so that their dates line up (room for "-500,000"). */
+    private static final int Y_AXIS_WIDTH = 72;
+
     private static final Color[] COLOURS = {Plots.BLUE, new Color(255, 127, 14), new Color(44, 160, 44), Plots.RED};
     private static final Color BAND = new Color(31, 119, 180, 60);
+    // Translucent greys: a quiet Saturday lighter than a Sunday, and the dots on them keep their colour.
+    private static final Color SATURDAY_SHADE = new Color(0, 0, 0, 22);
+    private static final Color SUNDAY_SHADE = new Color(0, 0, 0, 48);
+    private static final long HALF_DAY_MS = 12L * 3600 * 1000;
 
     private RidershipPlots() {
     }
@@ -130,18 +141,31 @@ public final class RidershipPlots {
     // ---- dated series ----------------------------------------------------------------------------------------
 
     /**
-     * The book's {@code df["2019-03":"2019-05"].plot(marker=".")}: the numeric columns of {@code df} against its
-     * {@code date} column, one line with dots each.
+     * The book's {@code df["2019-03":"2019-05"].plot(marker=".")} (figure 15-6), with the day types marked: the
+     * numeric columns of {@code df} against its {@code date} column, one line with dots each, over shaded bands
+     * behind the Saturdays ({@code day_type} "A", legend {@value #SATURDAYS}) and, darker, the Sundays and holidays
+     * ("U", legend {@value #SUNDAYS_AND_HOLIDAYS}), when {@code df} has a {@code day_type} column (weekdays "W" and
+     * missing values stay unshaded). Each band is one day wide, centred on that day's dots.
      *
      * @param df      rows to draw, with a {@code date} column (e.g. {@code Ridership.months(df, "2019-03", "2019-05")})
      * @param columns numeric columns to draw, at least one (e.g. "bus", "rail")
+     * @throws IllegalArgumentException when {@code df} has no rows or no date column, or a column is not numeric
      */
     public static BufferedImage series(Table df, String... columns) {
         return BitmapEncoder.getBufferedImage(seriesChart(df, columns));
     }
 
-    /** The chart behind {@link #series}. */
+    /**
+     * The chart behind {@link #series}: the lines are the series named after the columns; the day-type bands, when
+     * there are any, are the {@link XYSeries.XYSeriesRenderStyle#PolygonArea} series {@value #SATURDAYS} and
+     * {@value #SUNDAYS_AND_HOLIDAYS}, one rectangle per day, rectangles separated by a point with a missing (NaN) y.
+     */
     public static XYChart seriesChart(Table df, String... columns) {
+        return datedChart(df, true, columns);
+    }
+
+    /** A dated chart of {@code columns}; the day types shaded when asked and {@code df} has a day_type column. */
+    private static XYChart datedChart(Table df, boolean dayTypes, String... columns) {
         Require.notNull("df", df);
         if (columns.length == 0) {
             throw new IllegalArgumentException("columns must name at least one numeric column of " + df.columnNames());
@@ -151,6 +175,15 @@ public final class RidershipPlots {
         }
         if (!df.columnNames().contains("date") || !(df.column("date") instanceof DateColumn date)) {
             throw new IllegalArgumentException("df must have a date column, got columns " + df.columnNames());
+        }
+        List<NumericColumn<?>> numeric = new ArrayList<>();
+        for (int i = 0; i < columns.length; i++) {
+            String name = columns[i];
+            if (!df.columnNames().contains(name) || !(df.column(name) instanceof NumericColumn<?> values)) {
+                throw new IllegalArgumentException("columns[" + i + "] must be a numeric column of "
+                        + df.columnNames() + ", got \"" + name + "\"");
+            }
+            numeric.add(values);
         }
         XYChart chart = new XYChartBuilder().width(SERIES_WIDTH).height(SERIES_HEIGHT).xAxisTitle("date").build();
         var st = chart.getStyler();
@@ -162,22 +195,22 @@ public final class RidershipPlots {
         st.setYAxisDecimalPattern("#,###");
         st.setMarkerSize(5);
         st.setAntiAlias(true);
+        st.setTimezone(java.util.TimeZone.getTimeZone("UTC"));
         List<Date> x = new ArrayList<>();
         for (LocalDate d : date) {
-            x.add(Date.from(d.atStartOfDay().toInstant(ZoneOffset.UTC)));
+            x.add(utc(d));
         }
-        st.setTimezone(java.util.TimeZone.getTimeZone("UTC"));
+        // Bands first: XChart draws the series in the order they were added, so the lines stay on top.
+        if (dayTypes && df.columnNames().contains("day_type") && df.column("day_type") instanceof StringColumn type) {
+            dayTypeBands(chart, date, type, numeric);
+        }
         for (int i = 0; i < columns.length; i++) {
-            String name = columns[i];
-            if (!df.columnNames().contains(name) || !(df.column(name) instanceof NumericColumn<?> values)) {
-                throw new IllegalArgumentException("columns[" + i + "] must be a numeric column of "
-                        + df.columnNames() + ", got \"" + name + "\"");
-            }
+            NumericColumn<?> values = numeric.get(i);
             List<Double> y = new ArrayList<>();
             for (int r = 0; r < values.size(); r++) {
                 y.add(values.isMissing(r) ? null : values.getDouble(r));
             }
-            XYSeries s = chart.addSeries(name, x, y);
+            XYSeries s = chart.addSeries(columns[i], x, y);
             Color c = COLOURS[i % COLOURS.length];
             s.setLineColor(c);
             s.setMarkerColor(c);
@@ -187,64 +220,134 @@ public final class RidershipPlots {
         return chart;
     }
 
+    /**
+     * Shades the "A" and "U" days from the bottom to the top of the plot. The bands need fixed axes: y is set to the
+     * values' range plus 5% each side (matplotlib's default margin), x to the dates plus one day each side (so that
+     * the end dots are not cut by the frame).
+     */
+    private static void dayTypeBands(XYChart chart, DateColumn date, StringColumn type, List<NumericColumn<?>> values) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (NumericColumn<?> column : values) {
+            for (int r = 0; r < column.size(); r++) {
+                if (!column.isMissing(r)) {
+                    lo = Math.min(lo, column.getDouble(r));
+                    hi = Math.max(hi, column.getDouble(r));
+                }
+            }
+        }
+        if (lo > hi) {
+            return; // nothing to draw: no range to shade
+        }
+        double margin = hi > lo ? 0.05 * (hi - lo) : Math.max(1, 0.05 * Math.abs(hi));
+        lo -= margin;
+        hi += margin;
+        String[][] kinds = {{"A", SATURDAYS}, {"U", SUNDAYS_AND_HOLIDAYS}};
+        Color[] shades = {SATURDAY_SHADE, SUNDAY_SHADE};
+        boolean any = false;
+        for (int k = 0; k < kinds.length; k++) {
+            List<Date> bx = new ArrayList<>();
+            List<Double> by = new ArrayList<>();
+            for (int r = 0; r < date.size(); r++) {
+                if (!kinds[k][0].equals(type.get(r)) || date.isMissing(r)) {
+                    continue;
+                }
+                long mid = utc(date.get(r)).getTime();
+                Date start = new Date(mid - HALF_DAY_MS);
+                Date end = new Date(mid + HALF_DAY_MS);
+                // One rectangle, then a point with no y so that the next day starts a new polygon.
+                bx.addAll(List.of(start, start, end, end, end));
+                by.add(lo);
+                by.add(hi);
+                by.add(hi);
+                by.add(lo);
+                by.add(null);
+            }
+            if (bx.isEmpty()) {
+                continue;
+            }
+            XYSeries band = chart.addSeries(kinds[k][1], bx, by);
+            band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+            band.setFillColor(shades[k]);
+            band.setLineColor(new Color(0, 0, 0, 0));
+            band.setMarker(SeriesMarkers.NONE);
+            any = true;
+        }
+        if (any) {
+            var st = chart.getStyler();
+            st.setYAxisMin(lo);
+            st.setYAxisMax(hi);
+            st.setXAxisMin((double) utc(date.min()).getTime() - 2 * HALF_DAY_MS);
+            st.setXAxisMax((double) utc(date.max()).getTime() + 2 * HALF_DAY_MS);
+            // XChart draws the content on 92% of the plot by default; the bands must reach its edges.
+            st.setPlotContentSize(1.0);
+            st.setPlotMargin(0);
+        }
+    }
+
     // ---- the notebook's figures -------------------------------------------------------------------------------
 
     /**
-     * The book's figure of the naive forecast: on top the bus and rail series of {@code fromMonth..toMonth} (dots),
-     * the same series {@code lag} days earlier (dotted: the naive forecast) and the days that are not weekdays marked
-     * (Saturdays "A" as squares, Sundays and holidays "U" as diamonds); below, the difference series
-     * ({@link Ridership#difference}), the naive forecast's errors.
+     * The book's figure of the naive forecast and of differencing (figure 15-7), two panels with the same dates:
+     * on top the bus and rail series of {@code fromMonth..toMonth} (dots) and the same series {@code lag} days
+     * earlier (dotted, the naive forecast); below, the difference series ({@link Ridership#difference},
+     * {@code df[["bus", "rail"]].diff(lag)}), the naive forecast's errors. Both panels shade the Saturdays and the
+     * Sundays/holidays as {@link #series} does, which shows where the big errors come from (a holiday on a weekday).
+     * Like matplotlib's {@code sharex=True}, the panels share their x range and plot width, and only the lower one
+     * labels the dates.
      *
-     * @param df        a table like {@link Ridership#load()}'s
+     * @param df        a table like {@link Ridership#load()}'s (date, day_type, bus, rail)
      * @param lag       days between a value and its forecast (7 in the book)
      * @param fromMonth first month shown, {@code yyyy-MM}
      * @param toMonth   last month shown, {@code yyyy-MM}
+     * @throws IllegalArgumentException when {@code lag} is not positive or a month is not {@code yyyy-MM}
      */
     public static BufferedImage lagged(Table df, int lag, String fromMonth, String toMonth) {
+        XYChart[] panels = laggedCharts(df, lag, fromMonth, toMonth);
+        return stacked(panels[0], panels[1]);
+    }
+
+    /** The two panels of {@link #lagged}: {@code [0]} the series and their lagged copies, {@code [1]} the difference. */
+    public static XYChart[] laggedCharts(Table df, int lag, String fromMonth, String toMonth) {
         Require.notNull("df", df);
         Require.positive("lag", lag);
+        String busEarlier = Ridership.BUS + " " + lag + " days earlier";
+        String railEarlier = Ridership.RAIL + " " + lag + " days earlier";
         Table withLag = df.copy();
         for (String name : new String[] {Ridership.BUS, Ridership.RAIL}) {
             DoubleColumn earlier = ((NumericColumn<?>) df.column(name)).asDoubleColumn().lag(lag);
             earlier.setName(name + " " + lag + " days earlier");
             withLag.addColumns(earlier);
         }
-        Table shown = Ridership.months(withLag, fromMonth, toMonth);
-        XYChart top = seriesChart(shown, Ridership.BUS, Ridership.RAIL, Ridership.BUS + " " + lag + " days earlier",
-                Ridership.RAIL + " " + lag + " days earlier");
+        XYChart top = seriesChart(Ridership.months(withLag, fromMonth, toMonth), Ridership.BUS, Ridership.RAIL,
+                busEarlier, railEarlier);
         for (String name : new String[] {Ridership.BUS, Ridership.RAIL}) {
             XYSeries earlier = top.getSeriesMap().get(name + " " + lag + " days earlier");
             earlier.setMarker(SeriesMarkers.NONE);
             earlier.setLineStyle(SeriesLines.DOT_DOT);
             earlier.setLineColor(top.getSeriesMap().get(name).getLineColor());
         }
-        StringColumn dayType = shown.stringColumn("day_type");
-        DateColumn date = shown.dateColumn("date");
-        String[][] kinds = {{"A", "Saturday"}, {"U", "Sunday or holiday"}};
-        for (String[] kind : kinds) {
-            List<Date> x = new ArrayList<>();
-            List<Double> y = new ArrayList<>();
-            for (int r = 0; r < shown.rowCount(); r++) {
-                if (kind[0].equals(dayType.get(r))) {
-                    for (String name : new String[] {Ridership.BUS, Ridership.RAIL}) {
-                        x.add(utc(date.get(r)));
-                        y.add(((NumericColumn<?>) shown.column(name)).getDouble(r));
-                    }
-                }
-            }
-            if (!x.isEmpty()) {
-                XYSeries marks = top.addSeries(kind[1] + " (" + kind[0] + ")", x, y);
-                marks.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-                marks.setMarker(kind[0].equals("A") ? SeriesMarkers.SQUARE : SeriesMarkers.DIAMOND);
-                marks.setMarkerColor(Plots.GREY);
-            }
+        top.setTitle("riders per day and the naive forecast (" + lag + " days earlier, dotted)");
+
+        Table difference = Ridership.difference(df, lag);
+        if (df.columnNames().contains("day_type")) {
+            difference.addColumns(df.column("day_type").copy()); // same rows, same order: difference keeps them
+        }
+        XYChart bottom = seriesChart(Ridership.months(difference, fromMonth, toMonth), Ridership.BUS,
+                Ridership.RAIL);
+        bottom.setTitle("difference with " + lag + " days earlier");
+
+        // sharex: both panels get the same left axis width and their legends below them (a legend on the right
+        // would take the width of its longest name, different in each panel), and the top one drops its dates.
+        for (XYChart panel : new XYChart[] {top, bottom}) {
+            var st = panel.getStyler();
+            st.setYAxisLeftWidthHint(Y_AXIS_WIDTH);
+            st.setLegendPosition(LegendPosition.OutsideS);
+            st.setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
         }
         top.getStyler().setXAxisTitleVisible(false);
-        XYChart bottom = seriesChart(Ridership.months(Ridership.difference(df, lag), fromMonth, toMonth),
-                Ridership.BUS, Ridership.RAIL);
-        bottom.setTitle("difference with " + lag + " days earlier");
-        top.setTitle("riders per day and the naive forecast (" + lag + " days earlier, dotted)");
-        return stacked(top, bottom);
+        top.getStyler().setXAxisTicksVisible(false);
+        return new XYChart[] {top, bottom};
     }
 
     /**
@@ -307,7 +410,7 @@ public final class RidershipPlots {
         }
         LocalDate last = firstForecastDay.plusDays(forecast.length - 1);
         Table actual = Ridership.between(df, from, last);
-        XYChart chart = seriesChart(actual, column);
+        XYChart chart = datedChart(actual, false, column);
         XYSeries a = chart.getSeriesMap().get(column);
         a.setLineColor(Plots.BLUE);
         a.setMarkerColor(Plots.BLUE);
