@@ -42,6 +42,14 @@ class WavenetCausalConvRun {
         MultiLayerNetwork b = fast(Models.wavenet(50, 10));
         System.out.println("initial params bit-identical: " + java.util.Arrays.equals(a.params().toDoubleVector(), b.params().toDoubleVector()));
         Split two = data.train().head(64);
+        org.nd4j.linalg.api.ndarray.INDArray x = two.x().permute(0, 2, 1).dup();
+        org.nd4j.linalg.api.ndarray.INDArray y = two.y().permute(0, 2, 1).dup();
+        System.out.println("forward max |diff| = " + a.output(x).sub(b.output(x)).amaxNumber());
+        java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> ga = a.calculateGradients(x, y, null, null)
+                .getFirst().gradientForVariable();
+        java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> gb = b.calculateGradients(x, y, null, null)
+                .getFirst().gradientForVariable();
+        ga.forEach((k, v) -> System.out.println("grad " + k + " max |diff| = " + v.sub(gb.get(k)).amaxNumber()));
         Training.fit(a, two, data.valid(), 1, new FitOptions().name("dl4j"));
         Training.fit(b, two, data.valid(), 1, new FitOptions().name("fast"));
         System.out.println("after 1 epoch on 2 batches: max |param diff| = "

@@ -16,16 +16,18 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The computation of {@link CausalConv1D}: with the input copied once into a time-major {@code [steps * batch,
- * channels]} array, shifting a sequence by {@code s} steps is taking rows {@code s * batch} on, so kernel tap
- * {@code j} (shift {@code s = (k-1-j) * dilation}) adds one matrix product {@code x[0 .. T-s) · W_j} into rows
- * {@code [s, T)} of the pre-activation. Backward is the same products transposed: {@code dW_j = x[.. T-s)^T · dz[s ..]}
- * and {@code dx[.. T-s) += dz[s ..] · W_j^T}. Per batch that is about {@code k + 4} ND4J ops forward and
- * {@code 2k + 4} backward, against DL4J's im2col, col2im and their reshapes.
+ * The computation of {@link CausalConv1D}: the input's {@code k} time-shifted views (tap {@code j} shifted by
+ * {@code s = (k-1-j) * dilation} steps, zeros in front) are copied side by side into one {@code [batch * steps,
+ * k * channels]} array, and one matrix product with the kernel, read as {@code [k * channels, filters]}, gives the
+ * pre-activation of every step. This is DL4J's im2col array and product, built with {@code k} strided copies instead
+ * of im2col; the rows are batch-major and the columns tap-major as in DL4J's, so the sums run in the same order.
+ * Backward is the same product transposed: {@code dW = cols^T · dz}, {@code dcols = dz · W^T}, and dL/d input the sum
+ * of {@code dcols}' blocks shifted back. Per batch that is {@code k + 3} ND4J ops forward (one more in training) and
+ * {@code k + 6} backward.
  *
- * <p>The time-major copies of the input and the pre-activation live in buffers of this object (outside DL4J's
- * workspaces), kept from a training forward pass for the backward pass; the layer's outputs and the gradient it
- * returns are fresh arrays in DL4J's workspaces.
+ * <p>The column array and the pre-activation live in buffers of this object (outside DL4J's workspaces), kept from a
+ * training forward pass for the backward pass; the layer's outputs and the gradient it returns are fresh arrays in
+ * DL4J's workspaces.
  */
 public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
     private static final String W = ConvolutionParamInitializer.WEIGHT_KEY;
@@ -39,15 +41,15 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
     // Buffers for the current batch shape.
     private long batch = -1;
     private long steps = -1;
-    /** Input, time-major {@code [steps * batch, nIn]}. */
-    private INDArray x2;
-    /** Pre-activation of the last training pass, then dL/dz, {@code [steps * batch, nOut]}. */
+    /** The shifted inputs side by side, {@code [batch * steps, k * nIn]}; the padded rows stay zero. */
+    private INDArray cols;
+    /** Pre-activation of the last training pass, then dL/dz, {@code [batch * steps, nOut]}. */
     private INDArray z2;
-    /** dL/d output, {@code [steps * batch, nOut]}. */
+    /** dL/d output, {@code [batch * steps, nOut]}. */
     private INDArray dy2;
-    /** dL/d input, {@code [steps * batch, nIn]}. */
-    private INDArray dx2;
-    /** The input {@link #z2} and {@link #x2} were computed from in training; null when they are stale. */
+    /** dL/d cols, {@code [batch * steps, k * nIn]}. */
+    private INDArray dcols;
+    /** The input {@link #z2} and {@link #cols} were computed from in training; null when they are stale. */
     private INDArray keptInput;
 
     public CausalConv1DImpl(NeuralNetConfiguration conf, DataType dataType) {
@@ -74,10 +76,10 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
             return;
         }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            x2 = Nd4j.create(dataType, t * b, nIn);
-            z2 = Nd4j.create(dataType, t * b, nOut);
-            dy2 = Nd4j.create(dataType, t * b, nOut);
-            dx2 = Nd4j.create(dataType, t * b, nIn);
+            cols = Nd4j.create(dataType, b * t, kernel * nIn);
+            z2 = Nd4j.create(dataType, b * t, nOut);
+            dy2 = Nd4j.create(dataType, b * t, nOut);
+            dcols = Nd4j.create(dataType, b * t, kernel * nIn);
         }
         batch = b;
         steps = t;
@@ -89,12 +91,14 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
         return (long) (kernel - 1 - j) * dilation;
     }
 
-    /** Rows {@code [fromStep, toStep)} of a time-major 2-D array (a contiguous view). */
-    private INDArray rows(INDArray a, long fromStep, long toStep) {
-        if (fromStep == 0 && toStep == steps) {
-            return a;
-        }
-        return a.get(NDArrayIndex.interval(fromStep * batch, toStep * batch), NDArrayIndex.all());
+    /** Steps {@code [from, to)} and, of a {@code [batch, steps, k * nIn]} array, the columns of tap {@code j}. */
+    private INDArray block(INDArray a3, long from, long to, int j) {
+        return a3.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to),
+                NDArrayIndex.interval((long) j * nIn, (j + 1L) * nIn));
+    }
+
+    private static INDArray stepRange(INDArray a3, long from, long to) {
+        return a3.get(NDArrayIndex.all(), NDArrayIndex.interval(from, to), NDArrayIndex.all());
     }
 
     private void checkInput() {
@@ -110,33 +114,28 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
     }
 
     /**
-     * The kernel as taps {@code [k, nIn, nOut]}: a view of DL4J's {@code W}. DL4J declares {@code W} as
-     * {@code [nOut, nIn, k, 1]} but its conv1d op reads the same values as {@code [k, nIn, nOut]} (libnd4j's
-     * {@code [kW, iC, oC]}), measured with distinct weights and impulse inputs; tap {@code k-1} multiplies the
-     * current step.
+     * DL4J's {@code W} as {@code [k * nIn, nOut]} (row {@code j * nIn + i}: tap {@code j}, input channel {@code i}).
+     * DL4J declares {@code W} as {@code [nOut, nIn, k, 1]} but its conv1d op reads the same values as
+     * {@code [k, nIn, nOut]} (libnd4j's {@code [kW, iC, oC]}): measured with distinct weights and impulse inputs;
+     * tap {@code k-1} multiplies the current step.
      */
-    private INDArray taps(INDArray w) {
-        return w.reshape('c', kernel, nIn * nOut);
+    private INDArray kernel2d(INDArray w) {
+        return w.reshape('c', kernel * nIn, nOut);
     }
 
-    /** Tap {@code j} of {@link #taps}, {@code [nIn, nOut]}. */
-    private INDArray tap(INDArray taps, int j) {
-        return taps.getRow(j).reshape('c', nIn, nOut);
-    }
-
-    /** Pre-activation into {@code z} ({@code [steps * batch, nOut]}) from {@link #x2}. */
-    private void preActivation(INDArray z, boolean training, LayerWorkspaceMgr mgr) {
-        INDArray taps = taps(getParamWithNoise(W, training, mgr));
+    /** Pre-activation into {@code z} ({@code [batch * steps, nOut]}) from {@code in} (NCW). */
+    private void preActivation(INDArray in, INDArray z, boolean training, LayerWorkspaceMgr mgr) {
+        INDArray w = kernel2d(getParamWithNoise(W, training, mgr));
         INDArray b = getParamWithNoise(B, training, mgr);
-        // Tap k-1 (shift 0) covers every row and initialises z; the others add into the later rows.
-        for (int j = kernel - 1; j >= 0; j--) {
+        INDArray x3 = in.permute(0, 2, 1); // [batch, steps, nIn]
+        INDArray cols3 = cols.reshape('c', batch, steps, kernel * nIn);
+        for (int j = 0; j < kernel; j++) {
             long s = shift(j);
-            if (s >= steps) {
-                continue;
+            if (s < steps) {
+                block(cols3, s, steps, j).assign(stepRange(x3, 0, steps - s));
             }
-            Nd4j.gemm(rows(x2, 0, steps - s), tap(taps, j), rows(z, s, steps), false, false, 1.0,
-                    j == kernel - 1 ? 0.0 : 1.0);
         }
+        Nd4j.gemm(cols, w, z, false, false, 1.0, 0.0);
         z.addiRowVector(b.reshape(nOut));
     }
 
@@ -146,19 +145,18 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
         applyDropOutIfNecessary(training, mgr);
         INDArray in = input.castTo(dataType);
         shape(in.size(0), in.size(2));
-        x2.reshape(steps, batch, nIn).assign(in.permute(2, 0, 1));
-        INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {steps, batch, nOut}, 'c');
-        INDArray out2 = out.reshape(steps * batch, nOut);
+        INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {batch, steps, nOut}, 'c');
+        INDArray out2 = out.reshape(batch * steps, nOut);
         if (training) {
-            preActivation(z2, true, mgr);
+            preActivation(in, z2, true, mgr);
             out2.assign(z2);
             keptInput = input;
         } else {
-            preActivation(out2, false, mgr);
+            preActivation(in, out2, false, mgr);
             keptInput = null;
         }
         layerConf().getActivationFn().getActivation(out2, training);
-        return out.permute(1, 2, 0);
+        return out.permute(0, 2, 1);
     }
 
     @Override
@@ -168,26 +166,24 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
             activate(true, mgr); // the kept forward pass is stale (or was an inference pass): redo it
         }
         keptInput = null; // z2 becomes dL/dz below
-        INDArray dz = layerConf().getActivationFn().backprop(z2, epsilonTimeMajor(epsilon)).getFirst();
+        INDArray dz = layerConf().getActivationFn().backprop(z2, epsilonBatchMajor(epsilon)).getFirst();
 
         INDArray gradB = gradientViews.get(B);
         gradB.assign(dz.sum(0).reshape(gradB.shape()));
-        INDArray taps = taps(getParamWithNoise(W, true, mgr));
-        INDArray dTaps = taps(gradientViews.get(W));
-        for (int j = kernel - 1; j >= 0; j--) {
-            long s = shift(j);
-            INDArray dTap = tap(dTaps, j);
-            if (s >= steps) {
-                dTap.assign(0);
-                continue;
-            }
-            Nd4j.gemm(rows(x2, 0, steps - s), rows(dz, s, steps), dTap, true, false, 1.0, 0.0);
-            Nd4j.gemm(rows(dz, s, steps), tap(taps, j), rows(dx2, 0, steps - s), false, true, 1.0,
-                    j == kernel - 1 ? 0.0 : 1.0);
-        }
+        Nd4j.gemm(cols, dz, kernel2d(gradientViews.get(W)), true, false, 1.0, 0.0);
+        Nd4j.gemm(dz, kernel2d(getParamWithNoise(W, true, mgr)), dcols, false, true, 1.0, 0.0);
 
         INDArray eps = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {batch, nIn, steps}, 'c');
-        eps.assign(dx2.reshape(steps, batch, nIn).permute(1, 2, 0));
+        INDArray e3 = eps.permute(0, 2, 1); // [batch, steps, nIn]
+        INDArray dcols3 = dcols.reshape('c', batch, steps, kernel * nIn);
+        // Tap k-1 (shift 0) reaches every step; tap j reaches the steps before T - s.
+        e3.assign(block(dcols3, 0, steps, kernel - 1));
+        for (int j = kernel - 2; j >= 0; j--) {
+            long s = shift(j);
+            if (s < steps) {
+                stepRange(e3, 0, steps - s).addi(block(dcols3, s, steps, j));
+            }
+        }
         eps = backpropDropOutIfPresent(eps);
 
         Gradient g = new DefaultGradient();
@@ -197,13 +193,13 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
         return new Pair<>(g, eps);
     }
 
-    /** dL/d output, NCW, as a time-major copy in {@link #dy2}. */
-    private INDArray epsilonTimeMajor(INDArray epsilon) {
+    /** dL/d output, NCW, as a {@code [batch * steps, nOut]} copy in {@link #dy2}. */
+    private INDArray epsilonBatchMajor(INDArray epsilon) {
         if (epsilon.rank() != 3 || epsilon.size(0) != batch || epsilon.size(1) != nOut || epsilon.size(2) != steps) {
             throw new IllegalArgumentException("CausalConv1D (layer " + getIndex() + ") expects dL/d output [" + batch
                     + ", " + nOut + ", " + steps + "], got " + java.util.Arrays.toString(epsilon.shape()));
         }
-        dy2.reshape(steps, batch, nOut).assign(epsilon.permute(2, 0, 1));
+        dy2.reshape('c', batch, steps, nOut).assign(epsilon.permute(0, 2, 1));
         return dy2;
     }
 }
