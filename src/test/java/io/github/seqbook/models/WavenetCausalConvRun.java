@@ -35,10 +35,22 @@ class WavenetCausalConvRun {
         return net;
     }
 
+    /** The network with DL4J's own {@code Convolution1DLayer} in place of every {@link CausalConv1D}. */
+    static MultiLayerNetwork dl4j(MultiLayerNetwork net) {
+        String json = net.getLayerWiseConfigurations().toJson().replace("\"" + CausalConv1D.class.getName() + "\"",
+                "\"" + Convolution1DLayer.class.getName() + "\"");
+        MultiLayerNetwork out = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(json));
+        out.init();
+        if (java.util.Arrays.stream(out.getLayers()).anyMatch(l -> l.conf().getLayer() instanceof CausalConv1D)) {
+            throw new AssertionError("still CausalConv1D");
+        }
+        return out;
+    }
+
     @Test
     void compare() {
         SeriesData data = SeriesData.sequenceToSequence(50, 10);
-        MultiLayerNetwork a = Models.wavenet(50, 10);
+        MultiLayerNetwork a = dl4j(Models.wavenet(50, 10));
         MultiLayerNetwork b = fast(Models.wavenet(50, 10));
         System.out.println("initial params bit-identical: " + java.util.Arrays.equals(a.params().toDoubleVector(), b.params().toDoubleVector()));
         Split two = data.train().head(64);
@@ -60,12 +72,28 @@ class WavenetCausalConvRun {
         int series = Integer.getInteger("wavenet.series", 1000);
         Split train = data.train().head(series);
         for (String which : new String[] {"dl4j", "fast"}) {
-            MultiLayerNetwork net = which.equals("dl4j") ? Models.wavenet(50, 10) : fast(Models.wavenet(50, 10));
+            MultiLayerNetwork net = which.equals("dl4j") ? dl4j(Models.wavenet(50, 10)) : fast(Models.wavenet(50, 10));
             History h = Training.fit(net, train, data.valid(), epochs, new FitOptions().name(which),
                     Metrics.LAST_TIME_STEP_MSE);
             System.out.println(which + ": " + h);
             System.out.println(which + " val_last_time_step_mse: "
                     + java.util.Arrays.toString(h.column("val_last_time_step_mse")));
+        }
+    }
+
+    /** Notebook 04's quick mode (1000 training series, 2 epochs) through the composition API, for before/after. */
+    @Test
+    void notebook04QuickNumbers() {
+        SeriesData data = SeriesData.sequenceToSequence(50, 10);
+        Split train = data.train().head(1000);
+        Object[][] models = {{"wavenet", Models.wavenet(50, 10)},
+            {"original softmax", Models.originalWavenet(50, 10, false)},
+            {"original linear", Models.originalWavenet(50, 10, true)}};
+        for (Object[] m : models) {
+            History h = Training.fit((org.deeplearning4j.nn.api.Model) m[1], train, data.valid(), 2,
+                    new FitOptions().name((String) m[0]), Metrics.LAST_TIME_STEP_MSE);
+            System.out.println("QUICK " + m[0] + " val_last_time_step_mse: "
+                    + java.util.Arrays.toString(h.column("val_last_time_step_mse")) + " s/epoch " + h.secondsPerEpoch());
         }
     }
 }
