@@ -3,7 +3,6 @@ package io.github.seqbook.layers;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Collection;
-import java.util.Objects;
 
 import io.github.seqbook.Require;
 import io.github.seqbook.layers.engine.CausalConv1DImpl;
@@ -150,7 +149,7 @@ public final class CausalConv1D extends Convolution1DLayer {
 
         /** DL4J's layer name. */
         public Builder name(String name) {
-            this.name = Objects.requireNonNull(name, "name");
+            this.name = Require.notNull("name", name);
             return this;
         }
 
