@@ -83,6 +83,30 @@ class CausalConv1DTest {
     }
 
     @Test
+    void staysRightWhenBatchShapesAlternate() {
+        // Same number of rows (batch * steps = 48) split differently, training and inference interleaved: the kept
+        // buffers must not carry one shape's values into the other's padding.
+        MultiLayerNetwork ref = net(DataType.DOUBLE, Models.causalConv1d(5, 2, 4, Activation.TANH));
+        MultiLayerNetwork fast = net(DataType.DOUBLE, new CausalConv1D.Builder(5).dilation(4)
+                .activation(Activation.TANH).build());
+        LayerTesting.randomizeParams(ref, 0.5, 7);
+        fast.setParams(ref.params());
+        int[][] shapes = {{4, 12}, {6, 8}, {8, 6}, {4, 12}, {16, 3}};
+        for (int i = 0; i < shapes.length; i++) {
+            INDArray x = LayerTesting.ncwInput(shapes[i][0], IN, shapes[i][1], 30 + i);
+            INDArray y = LayerTesting.ncwInput(shapes[i][0], 5, shapes[i][1], 40 + i);
+            Map<String, INDArray> gRef = LayerTesting.gradients(ref, x, y);
+            Map<String, INDArray> gFast = LayerTesting.gradients(fast, x, y);
+            for (String key : gRef.keySet()) {
+                assertTrue(maxAbs(gRef.get(key), gFast.get(key)) <= 1e-10, key + " at shape " + i);
+            }
+            INDArray xi = LayerTesting.ncwInput(shapes[(i + 1) % shapes.length][0], IN,
+                    shapes[(i + 1) % shapes.length][1], 50 + i);
+            assertTrue(maxAbs(ref.output(xi), fast.output(xi)) <= 1e-10, "output at shape " + i);
+        }
+    }
+
+    @Test
     void passesNumericalGradientCheck() {
         MultiLayerNetwork net = LayerTesting.net(IN, STEPS, 2, RNNFormat.NCW,
                 new CausalConv1D.Builder(4).dilation(2).activation(Activation.TANH).build(),

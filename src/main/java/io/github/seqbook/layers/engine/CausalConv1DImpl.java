@@ -25,9 +25,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * of {@code dcols}' blocks shifted back. Per batch that is {@code k + 3} ND4J ops forward (one more in training) and
  * {@code k + 6} backward.
  *
- * <p>The column array and the pre-activation live in buffers of this object (outside DL4J's workspaces), kept from a
- * training forward pass for the backward pass; the layer's outputs and the gradient it returns are fresh arrays in
- * DL4J's workspaces.
+ * <p>In training the column array and the pre-activation live in buffers of this object (outside DL4J's workspaces),
+ * kept for the backward pass; inference and the backward pass work in DL4J's workspaces, so a large validation
+ * batch does not leave buffers of its size behind.
  */
 public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
     private static final String W = ConvolutionParamInitializer.WEIGHT_KEY;
@@ -38,17 +38,15 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
     private final long nIn;
     private final long nOut;
 
-    // Buffers for the current batch shape.
+    // The shape of the current pass, and buffers for the last training pass (inference uses DL4J's workspaces).
     private long batch = -1;
     private long steps = -1;
+    private long bufferBatch = -1;
+    private long bufferSteps = -1;
     /** The shifted inputs side by side, {@code [batch * steps, k * nIn]}; the padded rows stay zero. */
     private INDArray cols;
     /** Pre-activation of the last training pass, then dL/dz, {@code [batch * steps, nOut]}. */
     private INDArray z2;
-    /** dL/d output, {@code [batch * steps, nOut]}. */
-    private INDArray dy2;
-    /** dL/d cols, {@code [batch * steps, k * nIn]}. */
-    private INDArray dcols;
     /** The input {@link #z2} and {@link #cols} were computed from in training; null when they are stale. */
     private INDArray keptInput;
 
@@ -71,19 +69,28 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
         return false;
     }
 
-    private void shape(long b, long t) {
-        if (b == batch && t == steps) {
+    /**
+     * Buffers for a training batch of {@code b} sequences of {@code t} steps (kept until backprop); the previous
+     * ones are freed at once rather than left to the garbage collector.
+     */
+    private void trainingShape(long b, long t) {
+        batch = b;
+        steps = t;
+        // Same rows but another (batch, steps) split would leave stale values where the views are padded.
+        if (cols != null && b == bufferBatch && t == bufferSteps) {
             return;
+        }
+        bufferBatch = b;
+        bufferSteps = t;
+        for (INDArray a : new INDArray[] {cols, z2}) {
+            if (a != null && a.closeable()) {
+                a.close();
+            }
         }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             cols = Nd4j.create(dataType, b * t, kernel * nIn);
             z2 = Nd4j.create(dataType, b * t, nOut);
-            dy2 = Nd4j.create(dataType, b * t, nOut);
-            dcols = Nd4j.create(dataType, b * t, kernel * nIn);
         }
-        batch = b;
-        steps = t;
-        keptInput = null;
     }
 
     /** Shift of tap {@code j} in steps. */
@@ -123,8 +130,11 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
         return w.reshape('c', kernel * nIn, nOut);
     }
 
-    /** Pre-activation into {@code z} ({@code [batch * steps, nOut]}) from {@code in} (NCW). */
-    private void preActivation(INDArray in, INDArray z, boolean training, LayerWorkspaceMgr mgr) {
+    /**
+     * Pre-activation into {@code z} ({@code [batch * steps, nOut]}) from {@code in} (NCW), through {@code cols}
+     * ({@code [batch * steps, k * nIn]}, zero where the shifted views are padded).
+     */
+    private void preActivation(INDArray in, INDArray cols, INDArray z, boolean training, LayerWorkspaceMgr mgr) {
         INDArray w = kernel2d(getParamWithNoise(W, training, mgr));
         INDArray b = getParamWithNoise(B, training, mgr);
         INDArray x3 = in.permute(0, 2, 1); // [batch, steps, nIn]
@@ -144,16 +154,22 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
         checkInput();
         applyDropOutIfNecessary(training, mgr);
         INDArray in = input.castTo(dataType);
-        shape(in.size(0), in.size(2));
-        INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {batch, steps, nOut}, 'c');
-        INDArray out2 = out.reshape(batch * steps, nOut);
+        long b = in.size(0);
+        long t = in.size(2);
+        INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {b, t, nOut}, 'c');
+        INDArray out2 = out.reshape(b * t, nOut);
         if (training) {
-            preActivation(in, z2, true, mgr);
+            trainingShape(b, t);
+            preActivation(in, cols, z2, true, mgr);
             out2.assign(z2);
             keptInput = input;
         } else {
-            preActivation(in, out2, false, mgr);
             keptInput = null;
+            batch = b;
+            steps = t;
+            // zeroed: the padded rows of each shifted view must be 0
+            preActivation(in, mgr.create(ArrayType.FF_WORKING_MEM, dataType, new long[] {b * t, kernel * nIn}, 'c'),
+                    out2, false, mgr);
         }
         layerConf().getActivationFn().getActivation(out2, training);
         return out.permute(0, 2, 1);
@@ -166,11 +182,13 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
             activate(true, mgr); // the kept forward pass is stale (or was an inference pass): redo it
         }
         keptInput = null; // z2 becomes dL/dz below
-        INDArray dz = layerConf().getActivationFn().backprop(z2, epsilonBatchMajor(epsilon)).getFirst();
+        INDArray dz = layerConf().getActivationFn().backprop(z2, epsilonBatchMajor(epsilon, mgr)).getFirst();
 
         INDArray gradB = gradientViews.get(B);
         gradB.assign(dz.sum(0).reshape(gradB.shape()));
         Nd4j.gemm(cols, dz, kernel2d(gradientViews.get(W)), true, false, 1.0, 0.0);
+        INDArray dcols = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
+                new long[] {batch * steps, kernel * nIn}, 'c');
         Nd4j.gemm(dz, kernel2d(getParamWithNoise(W, true, mgr)), dcols, false, true, 1.0, 0.0);
 
         INDArray eps = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {batch, nIn, steps}, 'c');
@@ -193,12 +211,13 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
         return new Pair<>(g, eps);
     }
 
-    /** dL/d output, NCW, as a {@code [batch * steps, nOut]} copy in {@link #dy2}. */
-    private INDArray epsilonBatchMajor(INDArray epsilon) {
+    /** dL/d output, NCW, as a {@code [batch * steps, nOut]} copy. */
+    private INDArray epsilonBatchMajor(INDArray epsilon, LayerWorkspaceMgr mgr) {
         if (epsilon.rank() != 3 || epsilon.size(0) != batch || epsilon.size(1) != nOut || epsilon.size(2) != steps) {
             throw new IllegalArgumentException("CausalConv1D (layer " + getIndex() + ") expects dL/d output [" + batch
                     + ", " + nOut + ", " + steps + "], got " + java.util.Arrays.toString(epsilon.shape()));
         }
+        INDArray dy2 = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, new long[] {batch * steps, nOut}, 'c');
         dy2.reshape('c', batch, steps, nOut).assign(epsilon.permute(0, 2, 1));
         return dy2;
     }
