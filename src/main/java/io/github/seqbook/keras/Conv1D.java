@@ -20,7 +20,8 @@ import org.nd4j.linalg.activations.Activation;
  * {@code "same"} {@code ceil(steps / strides)}. A {@code "softmax"} activation normalises each step's filters as in
  * Keras; in DL4J it is only possible on the model's last layer (it moves into the loss layer there).
  *
- * <p>A {@code "causal"} convolution with stride 1 (the book's WaveNets) builds a {@link CausalConv1D}: DL4J's
+ * <p>A {@code "causal"} convolution with stride 1 (the book's WaveNets), and any kernel-size-1 convolution with
+ * stride 1 (the same function whatever the padding), builds a {@link CausalConv1D}: DL4J's
  * configuration, parameters and initialisation, computed with one matrix product instead of DL4J's im2col path
  * (several times faster at the chapter's sizes; same function up to float rounding).
  */
@@ -116,10 +117,15 @@ public final class Conv1D extends Layer {
         return Built.of(layer(Activations.of(activation)));
     }
 
-    /** DL4J's convolution, or the fast {@link CausalConv1D} where it computes the same function. */
+    /**
+     * DL4J's convolution, or the fast {@link CausalConv1D} where it computes the same function: causal with stride
+     * 1, and kernel size 1 with stride 1 whatever the padding (each step sees only itself).
+     */
     private org.deeplearning4j.nn.conf.layers.Convolution1DLayer layer(Activation act) {
-        var conv = Models.conv1d(filters, kernelSize, strides, dilationRate, mode(), act);
-        return padding.equals("causal") && strides == 1 ? CausalConv1D.of(conv) : conv;
+        if (strides == 1 && (padding.equals("causal") || kernelSize == 1)) {
+            return CausalConv1D.of(Models.conv1d(filters, kernelSize, 1, dilationRate, ConvolutionMode.Causal, act));
+        }
+        return Models.conv1d(filters, kernelSize, strides, dilationRate, mode(), act);
     }
 
     @Override
