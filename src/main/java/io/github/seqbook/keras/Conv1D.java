@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 import io.github.seqbook.Require;
+import io.github.seqbook.layers.CausalConv1D;
 import io.github.seqbook.models.Models;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.nd4j.linalg.activations.Activation;
@@ -18,6 +19,11 @@ import org.nd4j.linalg.activations.Activation;
  * strides) + 1}; {@code "causal"} (zeros in front, so step {@code t} sees only inputs up to {@code t}) and
  * {@code "same"} {@code ceil(steps / strides)}. A {@code "softmax"} activation normalises each step's filters as in
  * Keras; in DL4J it is only possible on the model's last layer (it moves into the loss layer there).
+ *
+ * <p>A {@code "causal"} convolution with stride 1 (the book's WaveNets), and any kernel-size-1 convolution with
+ * stride 1 (the same function whatever the padding), builds a {@link CausalConv1D}: DL4J's
+ * configuration, parameters and initialisation, computed with one matrix product instead of DL4J's im2col path
+ * (several times faster at the chapter's sizes; same function up to float rounding).
  */
 public final class Conv1D extends Layer {
     private final int filters;
@@ -108,7 +114,18 @@ public final class Conv1D extends Layer {
             throw new IllegalArgumentException("Conv1D with activation \"softmax\" works only as the model's last layer"
                     + " (DL4J would normalise over time steps, not filters)");
         }
-        return Built.of(Models.conv1d(filters, kernelSize, strides, dilationRate, mode(), Activations.of(activation)));
+        return Built.of(layer(Activations.of(activation)));
+    }
+
+    /**
+     * DL4J's convolution, or the fast {@link CausalConv1D} where it computes the same function: causal with stride
+     * 1, and kernel size 1 with stride 1 whatever the padding (each step sees only itself).
+     */
+    private org.deeplearning4j.nn.conf.layers.Convolution1DLayer layer(Activation act) {
+        if (strides == 1 && (padding.equals("causal") || kernelSize == 1)) {
+            return CausalConv1D.of(Models.conv1d(filters, kernelSize, 1, dilationRate, ConvolutionMode.Causal, act));
+        }
+        return Models.conv1d(filters, kernelSize, strides, dilationRate, mode(), act);
     }
 
     @Override
@@ -119,8 +136,7 @@ public final class Conv1D extends Layer {
         // The loss layer applies its activation to [batch * steps, filters]: a softmax there normalises each step's
         // filters, as Keras does. On the convolution itself it would run over time.
         boolean inLoss = act == Activation.SOFTMAX;
-        layers.add(Models.conv1d(filters, kernelSize, strides, dilationRate, mode(),
-                inLoss ? Activation.IDENTITY : act));
+        layers.add(layer(inLoss ? Activation.IDENTITY : act));
         layers.add(lossLayer(out, loss, inLoss ? act : Activation.IDENTITY));
         return new Built(layers, null, null);
     }

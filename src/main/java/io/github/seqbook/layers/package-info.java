@@ -9,7 +9,8 @@
  * Keras' {@code dropout} and {@code recurrent_dropout} as options of the first three (per-sample masks, see
  * {@link io.github.seqbook.layers.engine.CustomRecurrentLayer}); DropConnect on the recurrent weights, one mask per
  * batch ({@link io.github.seqbook.layers.RecurrentDropConnect}, notebook 02's first MC Dropout model); WaveNet's
- * {@link io.github.seqbook.layers.GatedActivationUnit}; Keras' {@code Flatten} for sequences
+ * {@link io.github.seqbook.layers.GatedActivationUnit} and its causal convolutions
+ * ({@link io.github.seqbook.layers.CausalConv1D}, DL4J's causal {@code Convolution1DLayer} computed fast); Keras' {@code Flatten} for sequences
  * ({@link io.github.seqbook.layers.FlattenSequence}); Keras' initialisers
  * ({@link io.github.seqbook.layers.KerasGlorotUniform}, {@link io.github.seqbook.layers.OrthogonalInit}).
  *

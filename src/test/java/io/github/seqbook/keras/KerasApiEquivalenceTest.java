@@ -167,8 +167,15 @@ class KerasApiEquivalenceTest {
         }
         assertEquals(expected.numParams(), actual.numParams(), what + ": parameter count");
         assertArrayEquals(expected.params().toFloatVector(), actual.params().toFloatVector(), what + ": parameters");
+        // CausalConv1D (which the API builds for causal convolutions) sums in another order than DL4J's
+        // Convolution1DLayer of the legacy builders: the same function up to float rounding (measured: outputs
+        // 1e-8 apart), not bit for bit. Adam's normalised step magnifies that rounding where a gradient is near zero:
+        // after two batches the parameters differ by up to 1.1e-6 (a bias of the softmax WaveNet), against steps of 1e-3.
+        boolean roundOff = containsCausalConv1D(actual);
+        float tolerance = roundOff ? 1e-6f : 0f;
         INDArray out = Training.predict(expected, X);
-        assertArrayEquals(out.data().asFloat(), Training.predict(actual, X).data().asFloat(), what + ": outputs");
+        assertArrayEquals(out.data().asFloat(), Training.predict(actual, X).data().asFloat(), tolerance,
+                what + ": outputs");
         // One epoch of two batches on the same data: same gradients and updater, same parameters after.
         Split train = new Split("train", X, out.add(0.1));
         FitOptions quiet = new FitOptions().out(null).batchSize(4);
@@ -176,6 +183,14 @@ class KerasApiEquivalenceTest {
         Training.fit(expected, train, train, 1, quiet);
         Nd4j.getRandom().setSeed(3);
         Training.fit(actual, train, train, 1, quiet);
-        assertArrayEquals(expected.params().toFloatVector(), actual.params().toFloatVector(), what + ": trained");
+        assertArrayEquals(expected.params().toFloatVector(), actual.params().toFloatVector(), roundOff ? 1e-5f : 0f,
+                what + ": trained");
+    }
+
+    private static boolean containsCausalConv1D(Model model) {
+        org.deeplearning4j.nn.api.Layer[] layers = model instanceof MultiLayerNetwork m ? m.getLayers()
+                : ((ComputationGraph) model).getLayers();
+        return java.util.Arrays.stream(layers)
+                .anyMatch(l -> l.conf().getLayer() instanceof io.github.seqbook.layers.CausalConv1D);
     }
 }
