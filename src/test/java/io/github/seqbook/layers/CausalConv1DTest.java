@@ -175,4 +175,22 @@ class CausalConv1DTest {
         e = assertThrows(IllegalArgumentException.class, () -> net.output(Nd4j.zeros(DataType.DOUBLE, 2, IN + 1, STEPS)));
         assertTrue(e.getMessage().contains("[batch, " + IN + ", steps]"), e.getMessage());
     }
+
+    @Test
+    void theCompositionApiUsesTheFastLayerOnlyWhenAsked() {
+        var plain = io.github.seqbook.keras.Keras.sequential(io.github.seqbook.keras.Keras.input(
+                        io.github.seqbook.keras.Keras.ANY_LENGTH, 1),
+                io.github.seqbook.keras.Keras.conv1d(4, 2).padding("causal").dilationRate(2))
+                .compile(io.github.seqbook.keras.Keras.adam(), io.github.seqbook.keras.Keras.mse());
+        var fast = io.github.seqbook.keras.Keras.sequential(io.github.seqbook.keras.Keras.input(
+                        io.github.seqbook.keras.Keras.ANY_LENGTH, 1),
+                io.github.seqbook.keras.Keras.conv1d(4, 2).padding("causal").dilationRate(2).fastCausal())
+                .compile(io.github.seqbook.keras.Keras.adam(), io.github.seqbook.keras.Keras.mse());
+        var plainLayer = plain.network().getLayerWiseConfigurations().getConf(0).getLayer();
+        var fastLayer = fast.network().getLayerWiseConfigurations().getConf(0).getLayer();
+        org.junit.jupiter.api.Assertions.assertFalse(plainLayer instanceof CausalConv1D, plainLayer.getClass().getName());
+        org.junit.jupiter.api.Assertions.assertTrue(fastLayer instanceof CausalConv1D, fastLayer.getClass().getName());
+        org.junit.jupiter.api.Assertions.assertEquals(plain.network().params(), fast.network().params(),
+                "same initial parameters either way");
+    }
 }
