@@ -171,17 +171,9 @@ public final class Metrics {
 
     /** Mean squared error over every element; the shapes must match. */
     public static double mse(INDArray yTrue, INDArray yPred) {
-        Require.notNull("yTrue", yTrue);
-        Require.notNull("yPred", yPred);
-        if (!Arrays.equals(yTrue.shape(), yPred.shape())) {
-            throw new IllegalArgumentException("yTrue and yPred must have the same shape, got "
-                    + Arrays.toString(yTrue.shape()) + " and " + Arrays.toString(yPred.shape()));
-        }
-        if (yTrue.length() == 0) {
-            throw new IllegalArgumentException("yTrue must not be empty");
-        }
-        double[] t = yTrue.dup('c').data().asDouble();
-        double[] p = yPred.dup('c').data().asDouble();
+        double[][] tp = sameShapeValues(yTrue, yPred);
+        double[] t = tp[0];
+        double[] p = tp[1];
         double sum = 0;
         for (int i = 0; i < t.length; i++) {
             double d = t[i] - p[i];
