@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 
 import io.github.seqbook.layers.engine.CustomRecurrentLayer;
@@ -15,7 +13,6 @@ import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -36,16 +33,6 @@ class KerasDropoutLayersTest {
             default -> throw new IllegalArgumentException(kind);
         };
         return b.nOut(units).inputDropout(inputRate).recurrentDropout(recurrentRate).build();
-    }
-
-    static Stream<Arguments> cases() {
-        List<Arguments> all = new ArrayList<>();
-        for (String kind : new String[] {"SimpleRNN", "LSTM", "GRU"}) {
-            all.add(Arguments.of(kind, 0.3, 0.0));
-            all.add(Arguments.of(kind, 0.0, 0.4));
-            all.add(Arguments.of(kind, 0.3, 0.4));
-        }
-        return all.stream();
     }
 
     static Stream<String> kinds() {
@@ -93,7 +80,7 @@ class KerasDropoutLayersTest {
     }
 
     @ParameterizedTest(name = "{0} dropout={1} recurrent_dropout={2}")
-    @MethodSource("cases")
+    @MethodSource("io.github.seqbook.layers.engine.KerasDropoutTest#cases")
     void inferenceIsTheLayerWithoutDropout(String kind, double inputRate, double recurrentRate) {
         MultiLayerNetwork with = LayerTesting.net(2, 7, 3, RNNFormat.NCW, layer(kind, 5, inputRate, recurrentRate));
         MultiLayerNetwork without = LayerTesting.net(2, 7, 3, RNNFormat.NCW, layer(kind, 5, 0, 0));
@@ -131,7 +118,7 @@ class KerasDropoutLayersTest {
     }
 
     @ParameterizedTest(name = "{0} dropout={1} recurrent_dropout={2}")
-    @MethodSource("cases")
+    @MethodSource("io.github.seqbook.layers.engine.KerasDropoutTest#cases")
     void gradientsMatchWithTheMasksHeldFixed(String kind, double inputRate, double recurrentRate) {
         MultiLayerNetwork net = LayerTesting.net(2, 5, 3, RNNFormat.NCW, layer(kind, 4, inputRate, recurrentRate));
         LayerTesting.randomizeParams(net, 0.8, 7);

@@ -24,7 +24,7 @@ import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /** Shared fixtures of the layer tests: small double-precision networks, gradient checks, save/load round trips. */
-final class LayerTesting {
+public final class LayerTesting {
     private LayerTesting() {
     }
 
@@ -155,7 +155,7 @@ final class LayerTesting {
     }
 
     /** NCW {@code [batch, features, steps]} to a Java array indexed [batch][step][feature]. */
-    static double[][][] toBatchStepFeature(INDArray ncw) {
+    public static double[][][] toBatchStepFeature(INDArray ncw) {
         int n = (int) ncw.size(0);
         int f = (int) ncw.size(1);
         int t = (int) ncw.size(2);
@@ -171,7 +171,7 @@ final class LayerTesting {
     }
 
     /** Largest absolute difference between two arrays of the same shape. */
-    static double maxAbsDiff(double[][][] a, double[][][] b) {
+    public static double maxAbsDiff(double[][][] a, double[][][] b) {
         double max = 0;
         for (int i = 0; i < a.length; i++) {
             for (int s = 0; s < a[i].length; s++) {

@@ -1,5 +1,7 @@
 package io.github.seqbook.layers.engine;
 
+import static io.github.seqbook.layers.LayerTesting.maxAbsDiff;
+import static io.github.seqbook.layers.LayerTesting.toBatchStepFeature;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -225,32 +227,5 @@ class KerasDropoutTest {
 
     static double sigmoid(double v) {
         return 1 / (1 + Math.exp(-v));
-    }
-
-    static double[][][] toBatchStepFeature(INDArray ncw) {
-        int n = (int) ncw.size(0);
-        int f = (int) ncw.size(1);
-        int t = (int) ncw.size(2);
-        double[][][] a = new double[n][t][f];
-        for (int i = 0; i < n; i++) {
-            for (int s = 0; s < t; s++) {
-                for (int j = 0; j < f; j++) {
-                    a[i][s][j] = ncw.getDouble(i, j, s);
-                }
-            }
-        }
-        return a;
-    }
-
-    static double maxAbsDiff(double[][][] a, double[][][] b) {
-        double max = 0;
-        for (int i = 0; i < a.length; i++) {
-            for (int s = 0; s < a[i].length; s++) {
-                for (int j = 0; j < a[i][s].length; j++) {
-                    max = Math.max(max, Math.abs(a[i][s][j] - b[i][s][j]));
-                }
-            }
-        }
-        return max;
     }
 }
