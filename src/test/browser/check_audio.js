@@ -19,34 +19,21 @@
 
 const fs = require('fs');
 const path = require('path');
-const { chromium } = require('playwright-core');
+const { parseArgs: parseOptions, logger, launch } = require('./browser_common');
 
 // As run_notebook.js, plus: media may start without a click, and no sound device is needed (headless).
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--autoplay-policy=no-user-gesture-required', '--mute-audio'];
+const MEDIA_ARGS = ['--autoplay-policy=no-user-gesture-required', '--mute-audio'];
 const LOAD_TIMEOUT_MS = 15_000;
 
 function parseArgs(argv) {
-    const opts = { mode: 'file', 'play-ms': '300', executable: '/usr/bin/chromium' };
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (!a.startsWith('--') || i + 1 >= argv.length) {
-            throw new Error(`bad argument ${a}`);
-        }
-        opts[a.slice(2)] = argv[++i];
-    }
-    for (const k of ['url', 'profile']) {
-        if (!opts[k]) throw new Error(`missing --${k}`);
-    }
+    const opts = parseOptions(argv, { mode: 'file', 'play-ms': '300', executable: '/usr/bin/chromium' },
+        ['url', 'profile']);
     if (!['file', 'notebook'].includes(opts.mode)) throw new Error(`--mode must be file or notebook, got ${opts.mode}`);
     if (opts.mode === 'notebook' && !opts.token) throw new Error('--mode notebook needs --token');
     return opts;
 }
 
-function log(msg) {
-    process.stderr.write(`[audio ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
-}
+const log = logger('audio');
 
 /** The RIFF/WAVE header of a data:audio/...;base64 URI, read here independently of the browser. */
 function wavHeader(src) {
@@ -198,13 +185,7 @@ async function main() {
     fs.mkdirSync(opts.profile, { recursive: true });
     let context;
     try {
-        context = await chromium.launchPersistentContext(opts.profile, {
-            executablePath: opts.executable,
-            headless: true,
-            args: CHROMIUM_ARGS,
-            viewport: { width: 1280, height: 900 },
-            timeout: 60_000,
-        });
+        context = await launch(opts.executable, opts.profile, MEDIA_ARGS);
         report.chromium = context.browser() ? context.browser().version() : null;
         mark('browserStarted');
         const page = context.pages()[0] || await context.newPage();

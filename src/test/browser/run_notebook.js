@@ -14,29 +14,14 @@
 
 const fs = require('fs');
 const path = require('path');
-const { chromium } = require('playwright-core');
-
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const { parseArgs: parseOptions, logger, launch } = require('./browser_common');
 
 function parseArgs(argv) {
-    const opts = { kernel: 'java', 'timeout-s': '600', executable: '/usr/bin/chromium' };
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (!a.startsWith('--') || i + 1 >= argv.length) {
-            throw new Error(`bad argument ${a}`);
-        }
-        opts[a.slice(2)] = argv[++i];
-    }
-    for (const k of ['url', 'token', 'notebook', 'screenshot', 'profile']) {
-        if (!opts[k]) throw new Error(`missing --${k}`);
-    }
-    return opts;
+    return parseOptions(argv, { kernel: 'java', 'timeout-s': '600', executable: '/usr/bin/chromium' },
+        ['url', 'token', 'notebook', 'screenshot', 'profile']);
 }
 
-function log(msg) {
-    process.stderr.write(`[browser ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
-}
+const log = logger('browser');
 
 async function main() {
     let opts;
@@ -56,15 +41,7 @@ async function main() {
     fs.mkdirSync(path.dirname(opts.screenshot), { recursive: true });
     let context;
     try {
-        // launchPersistentContext: the only way to give Chromium our own fresh --user-data-dir.
-        // headless: true makes Playwright pass --headless itself (and --no-sandbox: chromiumSandbox is false).
-        context = await chromium.launchPersistentContext(opts.profile, {
-            executablePath: opts.executable,
-            headless: true,
-            args: CHROMIUM_ARGS.filter((a) => a !== '--headless'),
-            viewport: { width: 1280, height: 900 },
-            timeout: 60_000,
-        });
+        context = await launch(opts.executable, opts.profile);
         mark('browserStarted');
         const page = context.pages()[0] || await context.newPage();
         page.on('console', (m) => { if (m.type() === 'error') report.consoleErrors.push(m.text().slice(0, 300)); });
