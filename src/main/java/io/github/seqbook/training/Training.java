@@ -175,9 +175,11 @@ public final class Training {
             row.setDouble("seconds", seconds);
             // Checked before printing too: under the Jupyter kernel a print from an interrupted thread fails inside
             // the kernel's messaging (ZMQException "Errno 4") instead of giving this message.
+            // The same wording as between batches, so that one message says where every interrupt of fit landed.
             final int e = epoch;
-            TrainingInterruptedException.check(() -> String.format("%s: interrupted at the end of epoch %d/%d; "
-                    + "the model keeps the weights of epoch %d", name, e, epochs, e));
+            final int done = batches;
+            TrainingInterruptedException.check(() -> String.format("%s: interrupted in epoch %d/%d after batch %d of %d; "
+                    + "the model keeps the weights of the last completed batch", name, e, epochs, done, totalBatches));
             if (out != null) {
                 out.println(line);
                 out.flush();
