@@ -110,9 +110,21 @@ public final class Training {
         Random shuffler = new Random(options.seed());
         int n = train.size();
         int batch = Math.min(options.batchSize(), n);
+        EarlyStopping stopper = monitor != null ? new EarlyStopping(options) : null;
+        // The linear models' whole step as replayed ops; every other network trains through DL4J's fit.
+        try (DenseTrainStep step = DenseTrainStep.of(model).orElse(null)) {
+            return fitEpochs(model, train, valid, epochs, options, metrics, name, history, out, xAll, yAll, xRows,
+                    yRows, shuffler, n, batch, stopper, step);
+        }
+    }
+
+    private static History fitEpochs(Model model, Split train, Split valid, int epochs, FitOptions options,
+                                     Metric[] metrics, String name, History history, PrintStream out, INDArray xAll,
+                                     INDArray yAll, INDArray xRows, INDArray yRows, Random shuffler, int n, int batch,
+                                     EarlyStopping stopper, DenseTrainStep step) {
+        String monitor = options.monitor();
         double firstLoss = Double.NaN;
         double firstBatchLoss = Double.NaN;
-        EarlyStopping stopper = monitor != null ? new EarlyStopping(options) : null;
         for (int epoch = 1; epoch <= epochs; epoch++) {
             long start = System.nanoTime();
             // Keras shuffles the training set at the start of every epoch.
@@ -130,8 +142,14 @@ public final class Training {
                 int to = Math.min(n, from + batch);
                 INDArray bx = x.get(NDArrayIndex.interval(from, to));
                 INDArray by = y.get(NDArrayIndex.interval(from, to));
-                fitBatch(model, bx, by);
-                double loss = kerasLoss(model.score(), by);
+                double score;
+                if (step != null) {
+                    score = step.fit(bx, by);
+                } else {
+                    fitBatch(model, bx, by);
+                    score = model.score();
+                }
+                double loss = kerasLoss(score, by);
                 if (!Double.isFinite(loss)) {
                     throw diverged(name, epoch, from / batch + 1, "the loss became " + loss);
                 }

@@ -18,10 +18,12 @@ import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarReverseSubtraction;
+import org.nd4j.linalg.api.ops.impl.transforms.clip.ClipByValue;
 import org.nd4j.linalg.api.ops.impl.transforms.floating.RSqrt;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
 import org.nd4j.linalg.api.ops.impl.transforms.same.TimesOneMinus;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
@@ -49,7 +51,7 @@ public final class OpTape implements AutoCloseable {
     private final Map<String, INDArray> constants = new HashMap<>();
 
     /** A tape whose scratch and constant arrays have type {@code type}. */
-    OpTape(DataType type) {
+    public OpTape(DataType type) {
         this.type = type;
     }
 
@@ -159,6 +161,16 @@ public final class OpTape implements AutoCloseable {
     /** {@code z = value * x} ({@code value = 1} copies, {@code 0} clears a finite array). */
     public void scale(INDArray x, double value, INDArray z) {
         legacy(new ScalarMultiplication(x, null, z, value), x, z);
+    }
+
+    /** {@code z = sign(x)} (-1, 0 or 1). */
+    public void sign(INDArray x, INDArray z) {
+        legacy(new Sign(x, z), x, z);
+    }
+
+    /** {@code z = min(max(x, low), high)}. */
+    public void clip(INDArray x, double low, double high, INDArray z) {
+        custom(new ClipByValue(x, low, high), new INDArray[] {x}, z);
     }
 
     /** {@code z = 1 / sqrt(x)}. */
