@@ -17,7 +17,8 @@ recorded run, from <out>/timings.json) and the newest "Epoch e/E ..." line print
 updating line in a terminal, as plain lines otherwise (CI logs: at most one every 10 s, at least one every 30 s).
 
 Writes <out>/<stem>.ipynb, <out>/<stem>.html, <out>/logs/<stem>.kernel.log (the kernel JVM's own
-stdout/stderr), <out>/timings.json and <out>/results.csv (all <out>/results/*.csv merged). Exit status 1 if a
+stdout/stderr), <out>/timings.json (per notebook and mode: seconds, and the kernel's peak resident memory in MB,
+which Binder's 2 GB limit applies to) and <out>/results.csv (all <out>/results/*.csv merged). Exit status 1 if a
 notebook failed.
 """
 import argparse
@@ -153,9 +154,11 @@ def load_timings(out_dir):
         return {}
 
 
-def save_timing(out_dir, stem, mode, seconds):
+def save_timing(out_dir, stem, mode, seconds, peak_rss_mb=None):
     timings = load_timings(out_dir)
     timings.setdefault(stem, {})[mode] = round(seconds, 1)
+    if peak_rss_mb is not None:
+        timings[stem][mode + "_kernel_peak_rss_mb"] = peak_rss_mb
     path = os.path.join(out_dir, "timings.json")
     with open(path + ".tmp", "w", encoding="utf-8") as f:
         json.dump(timings, f, indent=1, sort_keys=True)
@@ -206,6 +209,20 @@ async def stop_kernel(km, kc, graceful=True):
             await res
     except Exception:  # noqa: BLE001
         pass
+
+
+def peak_rss_mb(proc):
+    """The kernel process's peak resident memory so far (Linux VmHWM, MB), or None where it cannot be read."""
+    if proc is None:
+        return None
+    try:
+        with open(f"/proc/{proc.pid}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024)
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 def tail(path, n=15):
@@ -344,6 +361,7 @@ async def run_notebook(path, out_dir, cell_timeout, estimate=None):
                 row["status"] = "INTERRUPTED"
                 row["error"] = f"interrupted in cell #{state['index']}"
                 row["detail"] = None
+            row["peak_rss_mb"] = peak_rss_mb(process_of(km))
             if km is not None:
                 await stop_kernel(km, kc)
     row["seconds"] = time.monotonic() - t0
@@ -448,8 +466,9 @@ async def run_all(notebooks, out_dir, cell_timeout):
         log(f"[{i}/{len(notebooks)}] {path}{last}")
         row = await run_notebook(path, out_dir, cell_timeout, estimate)
         if row["status"] == "ok":
-            save_timing(out_dir, stem, mode, row["seconds"])
-        log(f"  {row['status']} in {row['seconds']:.1f} s, {row['cells']} cells, {row['images']} images")
+            save_timing(out_dir, stem, mode, row["seconds"], row.get("peak_rss_mb"))
+        rss = f", kernel peak RSS {row['peak_rss_mb']} MB" if row.get("peak_rss_mb") else ""
+        log(f"  {row['status']} in {row['seconds']:.1f} s, {row['cells']} cells, {row['images']} images{rss}")
         if row["error"]:
             log(f"  {row['error']}")
         if row["detail"]:

@@ -105,26 +105,35 @@ options().set("display.text.colored", "false");
 EOF
 
 JAVA_BIN=$(command -v java)
-# Kernel heap: 3g by default; Binder's 2 GB containers set SEQBOOK_KERNEL_XMX lower (binder/postBuild).
+# Kernel heap: 1g by default (the chapter's data and models are small; what the JVM holds beyond the heap is ND4J's
+# native memory, bounded below); Binder's 2 GB containers set SEQBOOK_KERNEL_XMX lower (binder/postBuild).
 # An existing kernelspec keeps its heap unless SEQBOOK_KERNEL_XMX says otherwise (so a later run.sh on Binder
-# does not put a 2 GB container back to 3g). On a first run there is no kernel.json: the default applies.
+# does not put a 2 GB container back to the default). On a first run there is no kernel.json: the default applies.
 XMX="${SEQBOOK_KERNEL_XMX:-}"
 if [[ -z "$XMX" && -f "$KDIR/kernel.json" ]]; then
     XMX=$(sed -n 's/.*"-Xmx\([0-9]*[mg]\)".*/\1/p' "$KDIR/kernel.json" | head -n1)
 fi
-XMX="${XMX:-3g}"
-[[ "$XMX" =~ ^[0-9]+[mg]$ ]] || die "SEQBOOK_KERNEL_XMX must look like 3g or 1200m, got '$XMX'"
+XMX="${XMX:-1g}"
+[[ "$XMX" =~ ^[0-9]+[mg]$ ]] || die "SEQBOOK_KERNEL_XMX must look like 1g or 1200m, got '$XMX'"
 PYTHON=/usr/bin/python3
 [[ -x "$PYTHON" ]] || PYTHON=$(command -v python3)
 "$PYTHON" - "$KDIR" "$JAVA_BIN" "$XMX" <<'EOF'
 import json, sys
 kdir, java, xmx = sys.argv[1], sys.argv[2], sys.argv[3]
+# heap plus 800 MB for ND4J's native arrays, the JVM and the native libraries: 1.8 GB for the default 1g heap
+physical_mb = int(xmx[:-1]) * (1024 if xmx.endswith("g") else 1) + 800
 spec = {
     "argv": [
         java,
         "-Djava.awt.headless=true",
         f"-Xmx{xmx}",
-        "-XX:+UseParallelGC",
+        # ND4J's arrays live outside the heap and are freed only when the garbage collector finds their Java
+        # objects dead. A small young generation collected often frees them soon (peak RSS of an LSTM benchmark
+        # 790 MB with ParallelGC's default sizing, 433 MB with this), and JavaCPP forces a collection when the
+        # process's resident memory passes maxPhysicalBytes (its default, 4x the heap, let notebook 06 reach 6.6 GB).
+        "-XX:+UseSerialGC",
+        "-Xmn64m",
+        f"-Dorg.bytedeco.javacpp.maxPhysicalBytes={physical_mb}m",
         "-Dfile.encoding=UTF-8",
         "-Dsun.stdout.encoding=UTF-8",
         "-Dsun.stderr.encoding=UTF-8",

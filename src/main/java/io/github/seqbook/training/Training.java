@@ -32,7 +32,7 @@ public final class Training {
     /** Keras' default batch size, used by the book throughout. */
     public static final int BATCH_SIZE = 32;
     /** Batch size for inference (evaluation, prediction); only memory, not results, depends on it. */
-    static final int PREDICT_BATCH = 1000;
+    static final int PREDICT_BATCH = 256;
     /**
      * A training loss this many times the first epoch's, or a batch loss this many times the first batch's (and
      * above 1), counts as diverging.

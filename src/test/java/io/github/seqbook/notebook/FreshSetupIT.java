@@ -87,7 +87,10 @@ class FreshSetupIT {
         assertTrue(r.output().contains("kernelspec 'java' in " + kernelDir), r.output());
         JsonNode spec = new ObjectMapper().readTree(kernelDir.resolve("kernel.json").toFile());
         String argv = spec.path("argv").toString();
-        assertTrue(argv.contains("SafeKernelLauncher") && argv.contains("-Xmx3g") && argv.contains("{connection_file}"),
+        assertTrue(argv.contains("SafeKernelLauncher") && argv.contains("-Xmx1g") && argv.contains("{connection_file}"),
+                argv);
+        // the native-memory bound that keeps a notebook's kernel within Binder's 2 GB: heap + 800 MB
+        assertTrue(argv.contains("-Dorg.bytedeco.javacpp.maxPhysicalBytes=1824m") && argv.contains("-XX:+UseSerialGC"),
                 argv);
         assertEquals("java", spec.path("language").asText());
         assertTrue(Files.size(kernelDir.resolve("rjk.jar")) > 1_000_000, "kernel jar missing");
