@@ -64,6 +64,11 @@ def main():
                     help="threads per side (default 1: the notebooks' kernel runs ND4J with OMP_NUM_THREADS=1)")
     ap.add_argument("--batches", type=int, default=0,
                     help="quick check: N batches per epoch and N x 32 validation windows (not for the README table)")
+    ap.add_argument("--baseline", default="",
+                    help="a checkout of an earlier commit, with its jar built (mvn -DskipTests package there): its DL4J "
+                         "side, with its own JVM options, runs as a third side in the same run (before/after)")
+    ap.add_argument("--baseline-jvm", default="-Xmx2g -XX:+UseParallelGC",
+                    help="the baseline's JVM options (default: those of the kernel before the memory work)")
     args = ap.parse_args()
     if args.batches < 0:
         ap.error(f"--batches must be at least 1 (or 0 for full epochs), got {args.batches}")
@@ -82,6 +87,15 @@ def main():
     subprocess.run(["javac", "-nowarn", "-d", classes, "-cp", JAR, os.path.join("bench", "Dl4jBench.java")],
                    cwd=REPO, check=True, stderr=subprocess.DEVNULL)
     java = ["java", *KERNEL_JVM_OPTIONS, "-cp", JAR + os.pathsep + classes, "Dl4jBench"]
+    baseline = None
+    if args.baseline:
+        base_jar = os.path.join(args.baseline, "target", "seqbook.jar")
+        if not os.path.isfile(base_jar):
+            sys.exit(f"bench: --baseline {args.baseline} has no target/seqbook.jar: build it there first")
+        base_classes = os.path.join(args.out, "baseline-classes")
+        subprocess.run(["javac", "-nowarn", "-d", base_classes, "-cp", base_jar,
+                        os.path.join(args.baseline, "bench", "Dl4jBench.java")], check=True, stderr=subprocess.DEVNULL)
+        baseline = ["java", *args.baseline_jvm.split(), "-cp", base_jar + os.pathsep + base_classes, "Dl4jBench"]
     dl4j_models = subprocess.run(java + ["list"], cwd=REPO, check=True, capture_output=True, text=True).stdout.split()
     torch_cmd = ["/usr/bin/python3", os.path.join("bench", "torch_bench.py"), data_dir]
     torch_models = subprocess.run(["/usr/bin/python3", "-c",
@@ -103,8 +117,10 @@ def main():
     for i, model in enumerate(models):
         sides = [("dl4j", java + ["train", model, str(args.epochs)] + limit),
                  ("pytorch", torch_cmd + [model, str(args.epochs), "--threads", str(args.threads)] + limit)]
-        if i % 2:
-            sides.reverse()
+        if baseline:
+            sides.insert(1, ("baseline", baseline + ["train", model, str(args.epochs)] + limit))
+        # each side goes first in turn, so that machine noise hits them alike
+        sides = sides[i % len(sides):] + sides[:i % len(sides)]
         got = {}
         for side, cmd in sides:
             print(f"bench: {model} on {side} ...", flush=True)
@@ -117,6 +133,11 @@ def main():
                      "dl4j_params": d["params"], "pytorch_params": t["params"],
                      "dl4j_rss_mb": round(d_rss), "pytorch_rss_mb": round(t_rss), "epochs": args.epochs,
                      "batches": args.batches or "all"})
+        if baseline:
+            b, b_rss = got["baseline"]
+            rows[-1].update({"before_s_per_epoch": round(b["s_per_epoch"], 3),
+                             "before_ratio": round(b["s_per_epoch"] / t["s_per_epoch"], 2),
+                             "before_value": f"{b['value']:.5g}", "before_rss_mb": round(b_rss)})
     csv_path = os.path.join(args.out, "bench.csv")
     with open(csv_path, "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
@@ -124,6 +145,8 @@ def main():
         w.writerows(rows)
     cols = ["model", "dl4j_s_per_epoch", "pytorch_s_per_epoch", "ratio", "metric", "dl4j_value", "pytorch_value",
             "dl4j_rss_mb", "pytorch_rss_mb"]
+    if baseline:
+        cols += ["before_s_per_epoch", "before_ratio", "before_value", "before_rss_mb"]
     widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in cols}
     print(" | ".join(c.ljust(widths[c]) for c in cols))
     for r in rows:
@@ -143,6 +166,17 @@ def main():
                     f"{r['metric']} | {r['dl4j_value']} | {r['pytorch_value']} | "
                     f"{r['dl4j_rss_mb']} / {r['pytorch_rss_mb']} |\n")
         f.write(f"| **geometric mean** | | | **{geomean:.2f}** | | | | |\n")
+        if baseline:
+            before = [r["before_s_per_epoch"] / r["pytorch_s_per_epoch"] for r in rows]
+            before_geomean = math.exp(sum(math.log(x) for x in before) / len(before))
+            f.write(f"\nBefore/after ({args.baseline}, JVM `{args.baseline_jvm}`):\n\n")
+            f.write("| model | ratio before | ratio after | RSS MB before | after | PyTorch | metric before | after |\n")
+            f.write("|---|---|---|---|---|---|---|---|\n")
+            for r in rows:
+                f.write(f"| {r['model']} | {r['before_ratio']:.2f} | {r['ratio']:.2f} | {r['before_rss_mb']} | "
+                        f"{r['dl4j_rss_mb']} | {r['pytorch_rss_mb']} | {r['before_value']} | {r['dl4j_value']} |\n")
+            f.write(f"| **geometric mean** | **{before_geomean:.2f}** | **{geomean:.2f}** | | | | | |\n")
+            print(f"geometric mean of the ratios before: {before_geomean:.2f}")
     png = os.path.join(args.out, "bench.png")
     subprocess.run(java + ["chart", csv_path, png], cwd=REPO, check=True)
     print(f"bench: wrote {csv_path}, {md_path} (the README's table) and {png}")
