@@ -14,22 +14,29 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastDivOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The computation of {@link SequenceBatchNormalization} on {@code [batch, features, steps]} (NCW) input.
  *
- * <p>Training: the input is copied into a time-major {@code [steps * batch, features]} array {@code x} of this
- * object, and a recorded {@link OpTape} computes, per feature, {@code mean = (1/n) 1ᵀx} and
- * {@code var = (1/n) 1ᵀ(x - mean)²} (reductions as products with a constant row, {@code n = batch * steps}),
- * {@code x̂ = (x - mean) / sqrt(var + eps)} and {@code y = gamma ⊙ x̂ + beta}: 9 ops. The backward tape computes
- * {@code dbeta = 1ᵀdy}, {@code dgamma = 1ᵀ(dy ⊙ x̂)}, {@code dx = gamma / sqrt(var + eps) ⊙ (dy - dbeta/n - x̂ ⊙ dgamma/n)}
- * and, as DL4J's {@code BatchNormalization} does, the moving statistics' "gradients"
- * {@code (moving - batch) * (1 - decay)}, which DL4J's no-op updater subtracts from the moving mean and variance:
- * 14 ops. Both tapes are recorded once per batch shape on arrays allocated outside DL4J's workspaces and read the
- * parameter and gradient views directly (they are re-recorded if DL4J replaces the views). Per batch, apart from the
- * tapes, only the input, output, dL/d output and dL/d input are copied.
+ * <p>Training: the input is copied into an array {@code x} of this object laid out {@code [steps, features, batch]}
+ * (the memory order of the project's recurrent layers' NCW output and gradients, so that the copies in and out are
+ * plain copies, not transposes), and a recorded {@link OpTape} computes, per feature,
+ * {@code mean = (1/n) Σ x} and {@code var = (1/n) Σ (x - mean)²} over steps and batch ({@code n = batch * steps};
+ * each sum is two products with constant vectors: over steps, then over the batch),
+ * {@code x̂ = (x - mean) / sqrt(var + eps)} and {@code y = gamma ⊙ x̂ + beta}: 11 ops. The backward tape computes
+ * {@code dbeta = Σ dy}, {@code dgamma = Σ dy ⊙ x̂},
+ * {@code dx = gamma / sqrt(var + eps) ⊙ (dy - dbeta/n - x̂ ⊙ dgamma/n)} and, as DL4J's {@code BatchNormalization}
+ * does, the moving statistics' "gradients" {@code (moving - batch) * (1 - decay)}, which DL4J's no-op updater
+ * subtracts from the moving mean and variance: 17 ops. Both tapes are recorded once per batch shape on arrays
+ * allocated outside DL4J's workspaces and read the parameter and gradient views directly (they are recorded again
+ * if DL4J replaces the views). Per batch, apart from the tapes, only the input, output, dL/d output and dL/d input
+ * are copied.
  *
  * <p>Inference uses the moving statistics with a few plain ND4J ops in DL4J's workspaces, so a large validation
  * batch leaves no buffers of its size behind.
@@ -48,15 +55,15 @@ public final class SequenceBatchNormalizationImpl extends BaseLayer<SequenceBatc
     // The training shape the buffers and tapes were made for.
     private long batch = -1;
     private long steps = -1;
-    /** Input rows, time-major {@code [steps * batch, features]}; becomes {@code x - mean}. */
+    /** Input {@code [steps, features, batch]}; becomes {@code x - mean}. */
     private INDArray x;
-    /** Normalized input {@code x̂}, {@code [n, features]} (the squares of {@code x - mean} while forward runs). */
+    /** Normalized input {@code x̂}, same layout (the squares of {@code x - mean} while forward runs). */
     private INDArray xhat;
-    /** Output {@code [n, features]}. */
+    /** Output, same layout. */
     private INDArray y;
-    /** dL/d output, becomes dL/d input, {@code [n, features]}. */
+    /** dL/d output, becomes dL/d input, same layout. */
     private INDArray dy;
-    /** Batch mean, batch (biased) variance and {@code 1 / sqrt(var + eps)}, each {@code [1, features]}. */
+    /** Batch mean, batch (biased) variance and {@code 1 / sqrt(var + eps)}, each {@code [features, 1]}. */
     private INDArray batchMean;
     private INDArray batchVar;
     private INDArray inv;
@@ -111,13 +118,24 @@ public final class SequenceBatchNormalizationImpl extends BaseLayer<SequenceBatc
         }
     }
 
-    /** Parameter {@code key} as a {@code [1, features]} view. */
+    /** Parameter {@code key} as a {@code [features, 1]} view. */
     private INDArray param(String key) {
-        return getParam(key).reshape(1, features);
+        return getParam(key).reshape(features, 1);
     }
 
+    /** The gradient view of {@code key} as {@code [features, 1]}. */
     private INDArray grad(String key) {
-        return gradientViews.get(key).reshape(1, features);
+        return gradientViews.get(key).reshape(features, 1);
+    }
+
+    /**
+     * Records {@code out = scale * Σ_{t,b} a[t, :, b]} ({@code [features, 1]}) for {@code a} of
+     * {@code [steps, features, batch]}: a product over steps, then one over the batch.
+     */
+    private void recordSum(OpTape ops, INDArray a, double scale, INDArray out) {
+        INDArray perFeatureAndSample = ops.scratch("bn.sums", 1, features * batch);
+        ops.gemm(ops.constant(1.0, 1, steps), a.reshape(steps, features * batch), perFeatureAndSample, false, false, false);
+        ops.gemm(perFeatureAndSample.reshape(features, batch), ops.constant(scale, batch, 1), out, false, false, false);
     }
 
     @Override
@@ -126,23 +144,25 @@ public final class SequenceBatchNormalizationImpl extends BaseLayer<SequenceBatc
         INDArray in = input.castTo(dataType);
         long b = in.size(0);
         long t = in.size(2);
-        INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {t, b, features}, 'c');
-        INDArray out2 = out.reshape(t * b, features);
+        INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {b, features, t}, 'f');
         if (training) {
             prepareForward(b, t);
-            x.reshape(t, b, features).assign(in.permute(2, 0, 1));
+            x.assign(in.permute(2, 1, 0));
             forwardTape.run();
-            out2.assign(y);
+            out.permute(2, 1, 0).assign(y);
             keptInput = input;
         } else {
             keptInput = null;
             // DL4J's order: (x - mean) / sqrt(var + eps) * gamma + beta
-            out.assign(in.permute(2, 0, 1));
-            INDArray std = Transforms.sqrt(param(VAR).add(eps), false);
-            out2.subiRowVector(param(MEAN)).diviRowVector(std).muliRowVector(param(GAMMA))
-                    .addiRowVector(param(BETA));
+            out.assign(in);
+            INDArray std = Transforms.sqrt(getParam(VAR).reshape(features).add(eps), false);
+            var ex = Nd4j.getExecutioner();
+            ex.exec(new BroadcastSubOp(out, getParam(MEAN).reshape(features), out, 1));
+            ex.exec(new BroadcastDivOp(out, std, out, 1));
+            ex.exec(new BroadcastMulOp(out, getParam(GAMMA).reshape(features), out, 1));
+            ex.exec(new BroadcastAddOp(out, getParam(BETA).reshape(features), out, 1));
         }
-        return out.permute(1, 2, 0);
+        return out;
     }
 
     /** Buffers and forward tape for a training batch of {@code b} sequences of {@code t} steps. */
@@ -159,26 +179,30 @@ public final class SequenceBatchNormalizationImpl extends BaseLayer<SequenceBatc
         steps = t;
         long n = b * t;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            if (x == null || x.size(0) != n || x.dataType() != dataType) {
-                x = Nd4j.create(dataType, n, features);
-                xhat = Nd4j.create(dataType, n, features);
-                y = Nd4j.create(dataType, n, features);
-                dy = Nd4j.create(dataType, n, features);
+            if (x == null || x.length() != n * features || x.dataType() != dataType) {
+                x = Nd4j.create(dataType, n * features);
+                xhat = Nd4j.create(dataType, n * features);
+                y = Nd4j.create(dataType, n * features);
+                dy = Nd4j.create(dataType, n * features);
             }
             if (batchMean == null) {
-                batchMean = Nd4j.create(dataType, 1, features);
-                batchVar = Nd4j.create(dataType, 1, features);
-                inv = Nd4j.create(dataType, 1, features);
+                batchMean = Nd4j.create(dataType, features, 1);
+                batchVar = Nd4j.create(dataType, features, 1);
+                inv = Nd4j.create(dataType, features, 1);
             }
+            // Views of this shape on the buffers (same rows, another split reuses them).
+            x = x.reshape(t, features, b);
+            xhat = xhat.reshape(t, features, b);
+            y = y.reshape(t, features, b);
+            dy = dy.reshape(t, features, b);
             for (int i = 0; i < KEYS.length; i++) {
                 recordedParams[i] = getParam(KEYS[i]);
             }
             OpTape ops = new OpTape(dataType);
-            INDArray meanRow = ops.constant(1.0 / n, 1, n);
-            ops.gemm(meanRow, x, batchMean, false, false, false);
+            recordSum(ops, x, 1.0 / n, batchMean);
             ops.sub(x, batchMean, x);
             ops.mul(x, x, xhat);
-            ops.gemm(meanRow, xhat, batchVar, false, false, false);
+            recordSum(ops, xhat, 1.0 / n, batchVar);
             ops.addScalar(batchVar, eps, inv);
             ops.rsqrt(inv, inv);
             ops.mul(x, inv, xhat);
@@ -206,14 +230,13 @@ public final class SequenceBatchNormalizationImpl extends BaseLayer<SequenceBatc
                 recordedGrads[i] = gradientViews.get(KEYS[i]);
             }
             OpTape ops = new OpTape(dataType);
-            INDArray ones = ops.constant(1.0, 1, n);
-            INDArray tmp = ops.scratch("bn.tmp", n, features);
-            INDArray s = ops.scratch("bn.s", 1, features);
+            INDArray tmp = ops.scratch("bn.tmp", steps, features, batch);
+            INDArray s = ops.scratch("bn.s", features, 1);
             INDArray dGamma = grad(GAMMA);
             INDArray dBeta = grad(BETA);
-            ops.gemm(ones, dy, dBeta, false, false, false);
+            recordSum(ops, dy, 1.0, dBeta);
             ops.mul(dy, xhat, tmp);
-            ops.gemm(ones, tmp, dGamma, false, false, false);
+            recordSum(ops, tmp, 1.0, dGamma);
             // dx = gamma * inv * (dy - dbeta/n - x̂ * dgamma/n)
             ops.scale(dGamma, 1.0 / n, s);
             ops.mul(xhat, s, tmp);
@@ -243,16 +266,16 @@ public final class SequenceBatchNormalizationImpl extends BaseLayer<SequenceBatc
                     + batch + ", " + features + ", " + steps + "], got " + Arrays.toString(epsilon.shape()));
         }
         prepareBackward();
-        dy.reshape(steps, batch, features).assign(epsilon.castTo(dataType).permute(2, 0, 1));
+        dy.assign(epsilon.castTo(dataType).permute(2, 1, 0));
         backwardTape.run();
-        INDArray eps3 = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {steps, batch, features}, 'c');
-        eps3.reshape(steps * batch, features).assign(dy);
+        INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {batch, features, steps}, 'f');
+        dx.permute(2, 1, 0).assign(dy);
 
         Gradient g = new DefaultGradient();
         for (String key : KEYS) {
             g.setGradientFor(key, gradientViews.get(key));
         }
-        return new Pair<>(g, eps3.permute(1, 2, 0));
+        return new Pair<>(g, dx);
     }
 
     private void closeTapes() {
