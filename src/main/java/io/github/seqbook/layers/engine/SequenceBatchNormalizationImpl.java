@@ -55,6 +55,8 @@ public final class SequenceBatchNormalizationImpl extends BaseLayer<SequenceBatc
     // The training shape the buffers and tapes were made for.
     private long batch = -1;
     private long steps = -1;
+    /** The flat buffers behind {@link #x}, {@link #xhat}, {@link #y} and {@link #dy}. */
+    private INDArray[] buffers;
     /** Input {@code [steps, features, batch]}; becomes {@code x - mean}. */
     private INDArray x;
     /** Normalized input {@code x̂}, same layout (the squares of {@code x - mean} while forward runs). */
@@ -179,11 +181,17 @@ public final class SequenceBatchNormalizationImpl extends BaseLayer<SequenceBatc
         steps = t;
         long n = b * t;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            if (x == null || x.length() != n * features || x.dataType() != dataType) {
-                x = Nd4j.create(dataType, n * features);
-                xhat = Nd4j.create(dataType, n * features);
-                y = Nd4j.create(dataType, n * features);
-                dy = Nd4j.create(dataType, n * features);
+            if (buffers == null || buffers[0].length() != n * features || buffers[0].dataType() != dataType) {
+                // free the previous shape's buffers now rather than when the garbage collector gets to them
+                if (buffers != null) {
+                    for (INDArray a : buffers) {
+                        a.close();
+                    }
+                }
+                buffers = new INDArray[4];
+                for (int i = 0; i < buffers.length; i++) {
+                    buffers[i] = Nd4j.create(dataType, n * features);
+                }
             }
             if (batchMean == null) {
                 batchMean = Nd4j.create(dataType, features, 1);
@@ -191,10 +199,10 @@ public final class SequenceBatchNormalizationImpl extends BaseLayer<SequenceBatc
                 inv = Nd4j.create(dataType, features, 1);
             }
             // Views of this shape on the buffers (same rows, another split reuses them).
-            x = x.reshape(t, features, b);
-            xhat = xhat.reshape(t, features, b);
-            y = y.reshape(t, features, b);
-            dy = dy.reshape(t, features, b);
+            x = buffers[0].reshape(t, features, b);
+            xhat = buffers[1].reshape(t, features, b);
+            y = buffers[2].reshape(t, features, b);
+            dy = buffers[3].reshape(t, features, b);
             for (int i = 0; i < KEYS.length; i++) {
                 recordedParams[i] = getParam(KEYS[i]);
             }
