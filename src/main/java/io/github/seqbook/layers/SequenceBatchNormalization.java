@@ -25,7 +25,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>It computes what DL4J's {@code BatchNormalization} inside {@code TimeDistributed} computes (the project's former
  * sequence batch norm, {@code decay} = Keras' momentum): the same configuration (and JSON fields), the same
  * parameters in the same order with the same initial values ({@code gamma} = 1, {@code beta} = 0, moving
- * {@code mean} = 0, moving {@code var} = 1, each {@code [1, features]}: {@code 4 * features} values, as Keras counts
+ * {@code mean} = 0, moving {@code var} = 1, each {@code [features]}: {@code 4 * features} values, as Keras counts
  * them), and the same moving-statistics update, which DL4J applies as a "gradient" of the moving statistics,
  * {@code (moving - batch) * (1 - decay)}, subtracted by a no-op updater after each training batch. Only the
  * computation differs ({@link SequenceBatchNormalizationImpl}): a handful of recorded ND4J ops instead of DL4J's
