@@ -174,8 +174,8 @@ class SequenceBatchNormalizationTest {
         LayerTesting.randomizeParams(net, 0.5, 11);
         net.setParam("1_var", net.getParam("1_var").add(1.0));
         net.setParam("3_var", net.getParam("3_var").add(1.0));
-        // The moving statistics' "gradients" are their updates, not derivatives of the loss (DL4J's own batch
-        // normalization checks exclude them the same way).
+        // The moving statistics' "gradients" are their updates, not derivatives of the loss: left out of the check
+        // (they are compared with DL4J's in sameOutputsGradientsAndTrainingAsDl4jLayer and movingStatistics...).
         Set<String> movingStatistics = Set.of("1_mean", "1_var", "3_mean", "3_var");
         DataType dataType = Nd4j.dataType();
         DataType floatType = Nd4j.defaultFloatingPointType();
