@@ -5,8 +5,9 @@ import io.github.seqbook.models.Models;
 /**
  * Keras' {@code BatchNormalization()} (momentum 0.99, epsilon 1e-3): normalises each feature with the batch's
  * statistics in training and moving averages at inference; on sequences the statistics run over batch and time,
- * as Keras does on a 3-D input. {@code 4 * features} parameters as Keras counts them (gamma, beta trainable; moving
- * mean and variance not). See {@link Models#kerasBatchNormalization()}.
+ * as Keras does on a 3-D input ({@link io.github.seqbook.layers.SequenceBatchNormalization}). {@code 4 * features}
+ * parameters as Keras counts them (gamma, beta trainable; moving mean and variance not). See
+ * {@link Models#kerasBatchNormalization()}.
  */
 public final class BatchNormalization extends Layer {
     BatchNormalization() {

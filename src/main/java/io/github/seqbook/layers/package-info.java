@@ -10,7 +10,9 @@
  * {@link io.github.seqbook.layers.engine.CustomRecurrentLayer}); DropConnect on the recurrent weights, one mask per
  * batch ({@link io.github.seqbook.layers.RecurrentDropConnect}, notebook 02's first MC Dropout model); WaveNet's
  * {@link io.github.seqbook.layers.GatedActivationUnit} and its causal convolutions
- * ({@link io.github.seqbook.layers.CausalConv1D}, DL4J's causal {@code Convolution1DLayer} computed fast); Keras' {@code Flatten} for sequences
+ * ({@link io.github.seqbook.layers.CausalConv1D}, DL4J's causal {@code Convolution1DLayer} computed fast); Keras'
+ * {@code BatchNormalization} on sequences ({@link io.github.seqbook.layers.SequenceBatchNormalization}, DL4J's
+ * {@code BatchNormalization} in {@code TimeDistributed} computed fast); Keras' {@code Flatten} for sequences
  * ({@link io.github.seqbook.layers.FlattenSequence}); Keras' initialisers
  * ({@link io.github.seqbook.layers.KerasGlorotUniform}, {@link io.github.seqbook.layers.OrthogonalInit}).
  *

@@ -30,6 +30,7 @@ import io.github.seqbook.layers.LayerNormSimpleRnn;
 import io.github.seqbook.layers.OrthogonalInit;
 import io.github.seqbook.layers.RecurrentDropConnect;
 import io.github.seqbook.layers.RecurrentLoop;
+import io.github.seqbook.layers.SequenceBatchNormalization;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -40,7 +41,6 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.RnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
-import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -201,8 +201,8 @@ public final class Models {
     /**
      * The sequence-to-sequence RNN with batch normalization: {@code SimpleRNN(20, return_sequences=True)},
      * {@code BatchNormalization()}, {@code SimpleRNN(20, return_sequences=True)}, {@code BatchNormalization()},
-     * {@code TimeDistributed(Dense(outputs))}. Each normalization is DL4J's, applied to every time step
-     * (statistics over batch and time, as Keras on a 3-D input) with Keras' momentum and epsilon; see
+     * {@code TimeDistributed(Dense(outputs))}. Each normalization takes its statistics over batch and time (as Keras
+     * on a 3-D input) with Keras' momentum and epsilon; see
      * {@link #kerasBatchNormalization()}.
      *
      * @param steps   input window length (used for the input type only)
@@ -443,14 +443,15 @@ public final class Models {
     }
 
     /**
-     * Keras' {@code BatchNormalization()} after a recurrent layer: DL4J's batch normalization applied to every time
-     * step ({@code TimeDistributed}; directly after an RNN it fails in DL4J 1.0.0-M2.1), with Keras' momentum 0.99,
-     * epsilon 1e-3 and a moving variance (not DL4J's default log10 of the standard deviation). Gamma starts at 1,
-     * beta at 0; 4 values per feature (gamma, beta, moving mean, moving variance), as Keras counts them.
+     * Keras' {@code BatchNormalization()} after a recurrent layer, on {@code [batch, features, steps]}: statistics
+     * over batch and time, Keras' momentum 0.99 and epsilon 1e-3, a moving variance (not DL4J's default log10 of the
+     * standard deviation); gamma starts at 1, beta at 0; 4 values per feature (gamma, beta, moving mean, moving
+     * variance), as Keras counts them. {@link SequenceBatchNormalization} computes what DL4J's
+     * {@code BatchNormalization} inside {@code TimeDistributed} computes (directly after an RNN DL4J's fails in
+     * 1.0.0-M2.1), with the same parameters, several times faster.
      */
-    public static TimeDistributed kerasBatchNormalization() {
-        return new TimeDistributed(new BatchNormalization.Builder().decay(0.99).eps(1e-3).useLogStd(false).build(),
-                RNNFormat.NCW);
+    public static SequenceBatchNormalization kerasBatchNormalization() {
+        return SequenceBatchNormalization.keras();
     }
 
     /**

@@ -19,7 +19,6 @@ import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,8 +117,7 @@ class LongSequenceModelsTest {
     @Test
     void batchNormalizationIsKerasLikeAndUsesBatchAndTime() {
         MultiLayerNetwork net = Models.deepRnnWithBatchNorm(50, 10);
-        BatchNormalization bn = (BatchNormalization) ((TimeDistributed) net.getLayerWiseConfigurations().getConf(1)
-                .getLayer()).getUnderlying();
+        BatchNormalization bn = (BatchNormalization) net.getLayerWiseConfigurations().getConf(1).getLayer();
         assertEquals(0.99, bn.getDecay(), 0.0);
         assertEquals(1e-3, bn.getEps(), 0.0);
         // In training mode the normalized output has, per feature, mean 0 over batch and time together
