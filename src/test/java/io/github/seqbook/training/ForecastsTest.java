@@ -57,6 +57,24 @@ class ForecastsTest {
     }
 
     @Test
+    void mcDropoutMeanAndStdAreThoseOfTheSamples() {
+        // the running (Welford) mean and std against all samples kept and reduced at once, same seed and order
+        MultiLayerNetwork m = Models.sequenceToSequenceRnnWithDropout(50, 10, 0.3);
+        INDArray x = SeriesGenerator.generate(6, 50, 4);
+        Uncertainty mc = Forecasts.mcDropout(m, x, 7, 11);
+        Nd4j.getRandom().setSeed(11);
+        INDArray[] draws = new INDArray[7];
+        for (int i = 0; i < draws.length; i++) {
+            draws[i] = Training.fromNcw(Training.output(m, Training.toNcw(x), true))
+                    .castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+        }
+        INDArray stacked = Nd4j.stack(0, draws);
+        assertTrue(stacked.std(false, 0).minNumber().doubleValue() > 0, "the samples differ");
+        assertEquals(0.0, stacked.mean(0).sub(mc.mean()).amaxNumber().doubleValue(), 1e-12, "mean");
+        assertEquals(0.0, stacked.std(false, 0).sub(mc.std()).amaxNumber().doubleValue(), 1e-12, "population std");
+    }
+
+    @Test
     void mcDropoutIsReproducibleForASeed() {
         MultiLayerNetwork m = Models.sequenceToSequenceRnnWithDropout(50, 10, 0.3);
         INDArray x = SeriesGenerator.generate(4, 50, 3);
