@@ -31,8 +31,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public final class Training {
     /** Keras' default batch size, used by the book throughout. */
     public static final int BATCH_SIZE = 32;
-    /** Batch size for inference (evaluation, prediction); only memory, not results, depends on it. */
-    static final int PREDICT_BATCH = 256;
+    /**
+     * Batch size for inference (evaluation, prediction); only memory and speed, not results, depend on it. 250
+     * divides the chapter's 2,000 validation series, so the recurrent layers record their inference ops for one
+     * batch shape only; it bounds the work arrays of long sequences (the Bach model's LSTM over 131 steps needed
+     * about 2.9 GB for chunks of 1,000).
+     */
+    static final int PREDICT_BATCH = 250;
     /**
      * A training loss this many times the first epoch's, or a batch loss this many times the first batch's (and
      * above 1), counts as diverging.
