@@ -339,22 +339,33 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
     }
 
     /**
-     * The recorded forward and backward passes for one batch shape, on time-major work arrays of this layer
-     * ({@code [steps * batch, channels]}, row {@code t * batch + n}): tap {@code j} with shift {@code s} multiplies
-     * rows {@code [0, (T - s) B)} of the input into rows {@code [s B, T B)} of the pre-activation.
+     * The recorded forward and backward passes for one batch shape, on time-major matrices ({@code [steps * batch,
+     * channels]}, row {@code t * batch + n}): tap {@code j} with shift {@code s} multiplies rows {@code [0, (T - s) B)}
+     * of the input into rows {@code [s B, T B)} of the pre-activation.
+     *
+     * <p>Four matrices are DL4J's arrays, new every pass, so the ops that read or write them ("sites") are rebound
+     * per pass: the input {@code X} (read directly when it is a time-major array seen as NCW, as this layer returns;
+     * otherwise copied into a buffer by the tape's first op), the output {@code Y} (written by the activation and read
+     * back by the backward pass), dL/d output {@code DY} (like {@code X}), and dL/d input {@code DX} (written by the
+     * products). Between consecutive {@code CausalConv1D} layers nothing is copied.
      */
     private final class Tapes implements AutoCloseable {
         private final INDArray w;
         private final INDArray gradW;
         private final INDArray gradB;
+        private final long rows;
         private final OpTape forward;
         private final OpTape backward;
-        private final int forwardOut;
-        private final int backwardOut;
+        private final INDArray xBuffer;
+        private final INDArray dyBuffer;
+        private final java.util.List<Site> xSites = new java.util.ArrayList<>();
+        private final java.util.List<Site> ySites = new java.util.ArrayList<>();
+        private final java.util.List<Site> dySites = new java.util.ArrayList<>();
+        private final java.util.List<Site> dxSites = new java.util.ArrayList<>();
 
         Tapes(long b, long t) {
             String act = tapedActivation(layerConf().getActivationFn());
-            long rows = b * t;
+            rows = b * t;
             w = getParam(W);
             gradW = gradientViews.get(W);
             gradB = gradientViews.get(B);
@@ -363,62 +374,95 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
             INDArray bias = getParam(B).reshape(1, nOut);
             INDArray x = Nd4j.create(dataType, rows, nIn);
             INDArray z = Nd4j.create(dataType, rows, nOut);
-            INDArray y = act.equals("identity") ? z : Nd4j.create(dataType, rows, nOut);
+            INDArray y = Nd4j.create(dataType, rows, nOut); // stand-in for DL4J's output array
             INDArray dy = Nd4j.create(dataType, rows, nOut);
             INDArray dz = act.equals("identity") ? dy : Nd4j.create(dataType, rows, nOut);
-            INDArray dx = Nd4j.create(dataType, rows, nIn);
+            INDArray dx = Nd4j.create(dataType, rows, nIn); // stand-in for DL4J's dL/d input array
+            xBuffer = x;
+            dyBuffer = dy;
 
             forward = new OpTape(dataType);
-            // input NCW [b, nIn, t] -> time-major; rebound to DL4J's input every pass
+            // op 0: input NCW [b, nIn, t] -> time-major buffer, when the input is not time-major already
             forward.scale(Nd4j.create(dataType, b, nIn, t).permute(2, 0, 1), 1.0, x.reshape('c', t, b, nIn));
             forward.gemm(x, tap(w2, kernel - 1), z, false, false, false);
+            site(xSites, forward, 0, 0, rows);
             for (int j = kernel - 2; j >= 0; j--) {
                 long s = shift(j);
                 if (s < t) {
                     forward.gemm(rowRange(x, 0, (t - s) * b), tap(w2, j), rowRange(z, s * b, rows), false, false, true);
+                    site(xSites, forward, 0, 0, (t - s) * b);
                 }
             }
-            forward.add(z, bias, z);
-            switch (act) {
-                case "relu" -> forward.relu(z, y);
-                case "tanh" -> forward.tanh(z, y);
-                case "sigmoid" -> forward.sigmoid(z, y);
-                default -> { }
+            if (act.equals("identity")) {
+                forward.add(z, bias, y);
+            } else {
+                forward.add(z, bias, z);
+                switch (act) {
+                    case "relu" -> forward.relu(z, y);
+                    case "tanh" -> forward.tanh(z, y);
+                    default -> forward.sigmoid(z, y);
+                }
             }
-            forwardOut = forward.size();
-            // time-major copy out; the output is rebound to a workspace array every pass
-            forward.scale(y, 1.0, Nd4j.create(dataType, rows, nOut));
+            site(ySites, forward, -1, 0, rows);
 
             backward = new OpTape(dataType);
-            // dL/d output NCW [b, nOut, t] -> time-major; rebound every pass
+            // op 0: dL/d output NCW [b, nOut, t] -> time-major buffer, when it is not time-major already
             backward.scale(Nd4j.create(dataType, b, nOut, t).permute(2, 0, 1), 1.0, dy.reshape('c', t, b, nOut));
             switch (act) {
-                case "relu" -> backward.reluBackward(y, dy, dz);
+                case "relu" -> { // from the output: y > 0 exactly where z > 0
+                    backward.reluBackward(y, dy, dz);
+                    site(ySites, backward, 0, 0, rows);
+                    site(dySites, backward, 1, 0, rows);
+                }
                 case "tanh" -> {
-                    backward.oneMinusSquare(y, dz);
+                    backward.oneMinusSquare(y, dz); // two ops: y * y, then 1 - that
+                    ySites.add(new Site(backward, backward.size() - 2, 0, 0, rows));
+                    ySites.add(new Site(backward, backward.size() - 2, 1, 0, rows));
                     backward.mul(dz, dy, dz);
+                    site(dySites, backward, 1, 0, rows);
                 }
                 case "sigmoid" -> {
                     backward.timesOneMinus(y, dz);
+                    site(ySites, backward, 0, 0, rows);
                     backward.mul(dz, dy, dz);
+                    site(dySites, backward, 1, 0, rows);
                 }
-                default -> { }
+                default -> { } // identity: dL/dz is dL/dy, always copied into its buffer
             }
             backward.sumRows(dz, gradB.reshape(1, nOut), false);
             backward.gemm(x, dz, tap(gw2, kernel - 1), true, false, false);
+            site(xSites, backward, 0, 0, rows);
             backward.gemm(dz, tap(w2, kernel - 1), dx, false, true, false);
+            site(dxSites, backward, -1, 0, rows);
             for (int j = kernel - 2; j >= 0; j--) {
                 long s = shift(j);
                 if (s < t) {
                     INDArray dzs = rowRange(dz, s * b, rows);
                     backward.gemm(rowRange(x, 0, (t - s) * b), dzs, tap(gw2, j), true, false, false);
+                    site(xSites, backward, 0, 0, (t - s) * b);
                     backward.gemm(dzs, tap(w2, j), rowRange(dx, 0, (t - s) * b), false, true, true);
+                    site(dxSites, backward, -1, 0, (t - s) * b);
                 } else {
                     backward.scale(tap(gw2, j), 0.0, tap(gw2, j)); // the tap sees only padding
                 }
             }
-            backwardOut = backward.size();
-            backward.scale(dx, 1.0, Nd4j.create(dataType, rows, nIn));
+        }
+
+        /** Registers the last recorded op of {@code tape} as reading ({@code slot >= 0}) or writing rows of a matrix. */
+        private void site(java.util.List<Site> sites, OpTape tape, int slot, long from, long to) {
+            sites.add(new Site(tape, tape.size() - 1, slot, from, to));
+        }
+
+        /** Rebinds every site to the rows it uses of {@code m} ({@code [rows, channels]}). */
+        private void bind(java.util.List<Site> sites, INDArray m) {
+            for (Site st : sites) {
+                INDArray v = st.from() == 0 && st.to() == rows ? m : rowRange(m, st.from(), st.to());
+                if (st.slot() < 0) {
+                    st.tape().rebindOutput(st.call(), v);
+                } else {
+                    st.tape().rebindInput(st.call(), st.slot(), v);
+                }
+            }
         }
 
         /** True while DL4J still uses the parameter and gradient arrays the tapes were recorded on. */
@@ -428,16 +472,30 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
 
         /** Output into {@code out} ({@code [t, b, nOut]}, c order) from {@code in} (NCW). */
         void forward(INDArray in, INDArray out) {
-            forward.rebindInput(0, 0, in.permute(2, 0, 1));
-            forward.rebindOutput(forwardOut, out.reshape('c', out.size(0) * out.size(1), nOut));
-            forward.run();
+            INDArray tm = in.permute(2, 0, 1);
+            INDArray direct = timeMajorMatrix(tm);
+            if (direct != null) {
+                bind(xSites, direct);
+            } else {
+                forward.rebindInput(0, 0, tm);
+                bind(xSites, xBuffer);
+            }
+            bind(ySites, out.reshape('c', rows, nOut));
+            forward.run(direct != null ? 1 : 0);
         }
 
         /** dL/d input into {@code eps} ({@code [t, b, nIn]}, c order) from dL/d output {@code epsilon} (NCW). */
         void backward(INDArray epsilon, INDArray eps) {
-            backward.rebindInput(0, 0, epsilon.permute(2, 0, 1));
-            backward.rebindOutput(backwardOut, eps.reshape('c', eps.size(0) * eps.size(1), nIn));
-            backward.run();
+            INDArray tm = epsilon.permute(2, 0, 1);
+            INDArray direct = dySites.isEmpty() ? null : timeMajorMatrix(tm);
+            if (direct != null) {
+                bind(dySites, direct);
+            } else {
+                backward.rebindInput(0, 0, tm);
+                bind(dySites, dyBuffer);
+            }
+            bind(dxSites, eps.reshape('c', rows, nIn));
+            backward.run(direct != null ? 1 : 0);
         }
 
         @Override
@@ -445,6 +503,26 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
             forward.close();
             backward.close();
         }
+    }
+
+    /** An op of a tape reading input {@code slot} (or, for -1, writing its output) from rows {@code [from, to)}. */
+    private record Site(OpTape tape, int call, int slot, long from, long to) {
+    }
+
+    /**
+     * {@code tm} ({@code [t, b, c]}) as a {@code [t * b, c]} matrix view when its elements lie in c order without
+     * gaps (a time-major array seen as NCW, as this layer returns), else null.
+     */
+    private static INDArray timeMajorMatrix(INDArray tm) {
+        long expected = 1;
+        for (int d = 2; d >= 0; d--) {
+            if (tm.size(d) != 1 && tm.stride(d) != expected) {
+                return null;
+            }
+            expected *= tm.size(d);
+        }
+        return Nd4j.create(tm.data(), new long[] {tm.size(0) * tm.size(1), tm.size(2)}, new long[] {tm.size(2), 1},
+                tm.offset(), 'c', tm.dataType());
     }
 
     /** Rows {@code [j * nIn, (j + 1) * nIn)} of a {@code [k * nIn, nOut]} kernel: tap {@code j}. */

@@ -80,9 +80,14 @@ public final class OpTape implements AutoCloseable {
 
     /** Replays every recorded op in order. */
     public void run() {
+        run(0);
+    }
+
+    /** Replays the recorded ops from op {@code from} on (to skip a leading copy whose result is not needed). */
+    public void run(int from) {
         OpExecutioner executioner = Nd4j.getExecutioner();
-        for (Call call : calls) {
-            call.run(executioner);
+        for (int i = from; i < calls.size(); i++) {
+            calls.get(i).run(executioner);
         }
     }
 
