@@ -410,8 +410,8 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
             backward.scale(Nd4j.create(dataType, b, nOut, t).permute(2, 0, 1), 1.0, dy.reshape('c', t, b, nOut));
             switch (act) {
                 case "relu" -> { // from the output: y > 0 exactly where z > 0
-                    backward.reluBackward(y, dy, dz);
-                    site(ySites, backward, 0, 0, rows);
+                    backward.reluBackward(y, dy, dz); // two ops: step(y), then times dy
+                    ySites.add(new Site(backward, backward.size() - 2, 0, 0, rows));
                     site(dySites, backward, 1, 0, rows);
                 }
                 case "tanh" -> {
