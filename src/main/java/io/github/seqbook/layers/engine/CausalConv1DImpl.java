@@ -21,31 +21,28 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The computation of {@link CausalConv1D}: the input's {@code k} time-shifted views (tap {@code j} shifted by
- * {@code s = (k-1-j) * dilation} steps, zeros in front) are copied side by side into one {@code [batch * steps,
- * k * channels]} array, and one matrix product with the kernel, read as {@code [k * channels, filters]}, gives the
- * pre-activation of every step. This is DL4J's im2col array and product, built with {@code k} strided copies instead
- * of im2col, rows batch-major and columns tap-major as in DL4J's. It is not bit for bit DL4J's result (measured on
- * the book's WaveNet: outputs 1.4e-8 apart in float, parameters 3e-8 apart after two Adam steps): DL4J's product and
- * its weight-gradient reduction run in another order.
- * Backward is the same product transposed: {@code dW = cols^T · dz}, {@code dcols = dz · W^T}, and dL/d input the sum
- * of {@code dcols}' blocks shifted back. Per batch that is {@code k + 3} ND4J ops forward (one more in training) and
- * {@code k + 6} backward.
+ * The computation of {@link CausalConv1D}: {@code y[t] = act(b + sum_j W_j x[t - s_j])}, tap {@code j} shifted by
+ * {@code s_j = (k-1-j) * dilation} steps (zeros before step 0), with DL4J's parameters (kernel read as
+ * {@code [k * channels, filters]}). It is not bit for bit DL4J's result (measured on the book's WaveNet: outputs
+ * about 1e-8 apart in float, parameters 1e-8 apart after two Adam steps): the products and the weight-gradient
+ * reduction run in another order.
  *
  * <p><b>Training (the fast path).</b> With a linear, ReLU, tanh or sigmoid activation and no weight noise, a training
- * pass works time-major ({@code [steps * batch, channels]}, row {@code t * batch + n}), where the input {@code d}
- * steps back is the same matrix {@code d * batch} rows up: tap {@code j} is one matrix product on a row range, no
- * copies. The ops of the forward and backward passes are recorded once per batch shape on {@link OpTape}s and
- * replayed (a few microseconds per op instead of 15 to 25 for a fresh ND4J call): forward copy in, {@code k}
- * products, bias, activation, copy out ({@code k + 4} ops); backward copy in, activation derivative, bias gradient,
- * {@code 2k} products, copy out ({@code 2k + 4}). The tapes read DL4J's parameter array and write DL4J's gradient
- * views directly; only the input, dL/d output and the two results, which DL4J hands over in new arrays every
- * pass, are rebound. The output is returned as an NCW view of a time-major array, so the next {@code CausalConv1D}
- * reads it with a contiguous copy.
+ * pass works time-major ({@code [steps * batch, channels]}, row {@code t * batch + n}), where the input {@code s}
+ * steps back is the same matrix {@code s * batch} rows up: tap {@code j} is one matrix product on a row range, no
+ * im2col copies. The ops of the forward and backward passes are recorded once per batch shape on {@link OpTape}s
+ * and replayed (a few microseconds per op instead of 15 to 25 for a fresh ND4J call): forward {@code k} products,
+ * bias, activation ({@code k + 2} ops, {@code k + 1} when linear); backward activation derivative (0 to 2 ops),
+ * bias gradient, {@code 2k} products. The tapes read DL4J's parameter array and write DL4J's gradient views
+ * directly, and read and write DL4J's per-pass arrays (input, output, dL/d output, dL/d input) in place, rebound
+ * every pass; the output and dL/d input are time-major arrays seen as NCW, so consecutive {@code CausalConv1D}
+ * layers hand each other their arrays without a copy. An input or dL/d output in another layout (the network's
+ * input, a loss layer's gradient) costs one copy.
  *
  * <p><b>Otherwise</b> (inference on a batch shape that has no tape, e.g. a large validation batch, other activations,
- * weight noise), the column array of DL4J's im2col is built with {@code k} strided copies in DL4J's workspaces,
- * so a large validation batch does not leave buffers of its size behind.
+ * weight noise), the input's {@code k} shifted views are copied side by side into DL4J's im2col array ({@code
+ * [batch * steps, k * channels]}, in DL4J's workspaces, so a large validation batch leaves no buffers of its size
+ * behind) and multiplied by the kernel in one product; backward is that product transposed.
  */
 public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
     private static final String W = ConvolutionParamInitializer.WEIGHT_KEY;
