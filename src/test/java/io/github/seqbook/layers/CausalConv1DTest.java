@@ -30,7 +30,11 @@ class CausalConv1DTest {
     private static final int IN = 3;
     private static final int STEPS = 12;
 
-    /** A network of the given layers and an MSE loss at every step, in {@code type}, Adam (lr 1e-3), seed 42. */
+    /**
+     * A network of the given layers and an MSE loss at every step, in {@code type}, Adam (lr 1e-3), seed 42, with
+     * its gradient views allocated (as {@code fit} does first), so that gradient computations take
+     * {@link CausalConv1D}'s recorded (fast) path.
+     */
     private static MultiLayerNetwork net(DataType type, Layer... layers) {
         Layer[] all = java.util.Arrays.copyOf(layers, layers.length + 1);
         all[layers.length] = new RnnLossLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY)
@@ -39,7 +43,19 @@ class CausalConv1DTest {
                 .updater(new Adam(1e-3)).list(all).setInputType(InputType.recurrent(IN, STEPS, RNNFormat.NCW)).build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
+        net.initGradientsView();
         return net;
+    }
+
+    /** Batch shapes recorded on tapes, over the network's {@link CausalConv1D} layers. */
+    private static int tapedShapes(MultiLayerNetwork net) {
+        int n = 0;
+        for (org.deeplearning4j.nn.api.Layer l : net.getLayers()) {
+            if (l instanceof io.github.seqbook.layers.engine.CausalConv1DImpl c) {
+                n += c.tapedShapes();
+            }
+        }
+        return n;
     }
 
     private static double maxAbs(INDArray a, INDArray b) {
@@ -66,6 +82,9 @@ class CausalConv1DTest {
 
         Map<String, INDArray> gRef = LayerTesting.gradients(ref, x, y);
         Map<String, INDArray> gFast = LayerTesting.gradients(fast, x, y);
+        assertEquals(2, tapedShapes(fast), "both layers computed the gradients on their recorded tapes");
+        // inference on the trained shape replays the forward tape: still DL4J's function
+        assertTrue(maxAbs(ref.output(x), fast.output(x)) <= tol, "outputs differ after the tapes were recorded");
         assertEquals(gRef.keySet(), gFast.keySet());
         for (String key : gRef.keySet()) {
             double scale = Math.max(1, gRef.get(key).amaxNumber().doubleValue());
@@ -106,6 +125,26 @@ class CausalConv1DTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"ELU", "SOFTSIGN", "LEAKYRELU"})
+    void activationsWithoutTapesComputeDl4jsFunctionToo(Activation activation) {
+        // Activations the tapes do not record take the im2col path: same function and gradients as DL4J's layer.
+        MultiLayerNetwork ref = net(DataType.DOUBLE, Models.causalConv1d(5, 2, 2, activation));
+        MultiLayerNetwork fast = net(DataType.DOUBLE, new CausalConv1D.Builder(5).dilation(2).activation(activation)
+                .build());
+        LayerTesting.randomizeParams(ref, 0.5, 7);
+        fast.setParams(ref.params());
+        INDArray x = LayerTesting.ncwInput(4, IN, STEPS, 3);
+        INDArray y = LayerTesting.ncwInput(4, 5, STEPS, 5);
+        Map<String, INDArray> gRef = LayerTesting.gradients(ref, x, y);
+        Map<String, INDArray> gFast = LayerTesting.gradients(fast, x, y);
+        assertEquals(0, tapedShapes(fast));
+        for (String key : gRef.keySet()) {
+            assertTrue(maxAbs(gRef.get(key), gFast.get(key)) <= 1e-10, key + " differs");
+        }
+        assertTrue(maxAbs(ref.output(x), fast.output(x)) <= 1e-10);
+    }
+
     @Test
     void passesNumericalGradientCheck() {
         MultiLayerNetwork net = LayerTesting.net(IN, STEPS, 2, RNNFormat.NCW,
@@ -113,8 +152,10 @@ class CausalConv1DTest {
                 new CausalConv1D.Builder(3).kernelSize(3).dilation(3).activation(Activation.SIGMOID).build(),
                 new CausalConv1D.Builder(3).kernelSize(1).build());
         LayerTesting.randomizeParams(net, 0.5, 11);
+        net.initGradientsView(); // the check's passes then run on the recorded tapes
         assertTrue(LayerTesting.gradientsMatch(net, LayerTesting.ncwInput(3, IN, STEPS, 1),
                 LayerTesting.ncwInput(3, 2, STEPS, 2)));
+        assertEquals(3, tapedShapes(net));
     }
 
     @Test
@@ -177,20 +218,26 @@ class CausalConv1DTest {
     }
 
     @Test
-    void theCompositionApiUsesTheFastLayerOnlyWhenAsked() {
-        var plain = io.github.seqbook.keras.Keras.sequential(io.github.seqbook.keras.Keras.input(
+    void theCompositionApiUsesTheFastLayerUnlessDl4jsIsAsked() {
+        var dl4j = io.github.seqbook.keras.Keras.sequential(io.github.seqbook.keras.Keras.input(
                         io.github.seqbook.keras.Keras.ANY_LENGTH, 1),
-                io.github.seqbook.keras.Keras.conv1d(4, 2).padding("causal").dilationRate(2))
+                io.github.seqbook.keras.Keras.conv1d(4, 2).padding("causal").dilationRate(2).dl4jCausal())
                 .compile(io.github.seqbook.keras.Keras.adam(), io.github.seqbook.keras.Keras.mse());
         var fast = io.github.seqbook.keras.Keras.sequential(io.github.seqbook.keras.Keras.input(
                         io.github.seqbook.keras.Keras.ANY_LENGTH, 1),
-                io.github.seqbook.keras.Keras.conv1d(4, 2).padding("causal").dilationRate(2).fastCausal())
+                io.github.seqbook.keras.Keras.conv1d(4, 2).padding("causal").dilationRate(2))
                 .compile(io.github.seqbook.keras.Keras.adam(), io.github.seqbook.keras.Keras.mse());
-        var plainLayer = plain.network().getLayerWiseConfigurations().getConf(0).getLayer();
+        var strided = io.github.seqbook.keras.Keras.sequential(io.github.seqbook.keras.Keras.input(
+                        io.github.seqbook.keras.Keras.ANY_LENGTH, 1),
+                io.github.seqbook.keras.Keras.conv1d(4, 2).padding("causal").strides(2))
+                .compile(io.github.seqbook.keras.Keras.adam(), io.github.seqbook.keras.Keras.mse());
+        var dl4jLayer = dl4j.network().getLayerWiseConfigurations().getConf(0).getLayer();
         var fastLayer = fast.network().getLayerWiseConfigurations().getConf(0).getLayer();
-        org.junit.jupiter.api.Assertions.assertFalse(plainLayer instanceof CausalConv1D, plainLayer.getClass().getName());
+        var stridedLayer = strided.network().getLayerWiseConfigurations().getConf(0).getLayer();
+        org.junit.jupiter.api.Assertions.assertFalse(dl4jLayer instanceof CausalConv1D, dl4jLayer.getClass().getName());
         org.junit.jupiter.api.Assertions.assertTrue(fastLayer instanceof CausalConv1D, fastLayer.getClass().getName());
-        org.junit.jupiter.api.Assertions.assertEquals(plain.network().params(), fast.network().params(),
+        org.junit.jupiter.api.Assertions.assertFalse(stridedLayer instanceof CausalConv1D, "stride 2 is DL4J's layer");
+        org.junit.jupiter.api.Assertions.assertEquals(dl4j.network().params(), fast.network().params(),
                 "same initial parameters either way");
     }
 }

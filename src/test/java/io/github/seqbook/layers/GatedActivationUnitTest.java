@@ -75,19 +75,20 @@ class GatedActivationUnitTest {
         assertEquals(Math.tanh(1) * 0.5, vertexOnly(GatedActivationUnit.paper(), 2).outputSingle(x).getDouble(0), 1e-12);
     }
 
-    @ParameterizedTest
-    @ValueSource(booleans = {true, false})
-    void gradientsMatchNumericalOnes(boolean twice) {
+    @ParameterizedTest(name = "tanhTwice={0}, CausalConv1D={1}")
+    @org.junit.jupiter.params.provider.CsvSource({"true,false", "false,false", "true,true", "false,true"})
+    void gradientsMatchNumericalOnes(boolean twice, boolean fastConv) {
         // conv (6 channels) -> gate (3) -> 1x1 conv (2) -> MSE: every gradient of the first conv flows through the
-        // vertex's hand-written backward pass.
+        // vertex's hand-written backward pass (recorded on tapes: the check's passes are training passes). With
+        // CausalConv1D the vertex reads a time-major array seen as NCW; with DL4J's layer an NCW one.
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(12).dataType(DataType.DOUBLE)
                 .updater(new NoOp())
                 .graphBuilder()
                 .addInputs("in")
                 .setInputTypes(InputType.recurrent(2, 7, RNNFormat.NCW))
-                .addLayer("conv", conv(6, 2, 2), "in")
+                .addLayer("conv", fastConv ? CausalConv1D.of(conv(6, 2, 2)) : conv(6, 2, 2), "in")
                 .addVertex("gate", new GatedActivationUnit(twice), "conv")
-                .addLayer("proj", conv(2, 1, 1), "gate")
+                .addLayer("proj", fastConv ? CausalConv1D.of(conv(2, 1, 1)) : conv(2, 1, 1), "gate")
                 .addLayer("out", new RnnLossLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY)
                         .dataFormat(RNNFormat.NCW).build(), "proj")
                 .setOutputs("out")
@@ -107,6 +108,27 @@ class GatedActivationUnitTest {
             assertTrue(ok, "numerical and analytical gradients differ");
         } finally {
             Nd4j.setDefaultDataTypes(defaultType, defaultType);
+        }
+        assertTrue(((GatedActivationUnit.Impl) g.getVertex("gate")).recorded(), "the recorded passes were checked");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void recordedPassesComputeTheSameOutput(boolean twice) {
+        // A training pass records the shape's ops; inference on that shape then replays them.
+        ComputationGraph g = vertexOnly(new GatedActivationUnit(twice), 6);
+        Nd4j.getRandom().setSeed(8);
+        INDArray x = Nd4j.randn(DataType.DOUBLE, 2, 6, 5).muli(2);
+        INDArray trained = g.feedForward(new INDArray[] {x}, true).get("gate").dup();
+        assertTrue(((GatedActivationUnit.Impl) g.getVertex("gate")).recorded());
+        INDArray out = g.outputSingle(x);
+        for (int b = 0; b < 2; b++) {
+            for (int c = 0; c < 3; c++) {
+                for (int t = 0; t < 5; t++) {
+                    assertEquals(reference(x, b, c, t, twice), out.getDouble(b, c, t), 1e-12);
+                    assertEquals(reference(x, b, c, t, twice), trained.getDouble(b, c, t), 1e-12);
+                }
+            }
         }
     }
 

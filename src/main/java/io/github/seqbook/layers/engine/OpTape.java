@@ -15,9 +15,11 @@ import org.nd4j.linalg.api.ops.Op;
 import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarReverseSubtraction;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.ops.impl.transforms.clip.ClipByValue;
 import org.nd4j.linalg.api.ops.impl.transforms.floating.RSqrt;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
@@ -60,11 +62,34 @@ public final class OpTape implements AutoCloseable {
         return calls.size();
     }
 
+    /**
+     * Makes recorded op {@code call} (an index below {@link #size()}) read input {@code i} from {@code a} from now
+     * on: for data that arrive in a new array every pass (DL4J's input and gradient arrays). {@code a} must have the
+     * shape of the array it replaces; its strides may differ.
+     */
+    public void rebindInput(int call, int i, INDArray a) {
+        Call c = calls.get(call);
+        c.context.setInputArray(i, a);
+        c.arrays[i] = a;
+    }
+
+    /** Makes recorded op {@code call} write to {@code a} (same shape as before) from now on. */
+    public void rebindOutput(int call, INDArray a) {
+        Call c = calls.get(call);
+        c.context.setOutputArray(0, a);
+        c.arrays[c.arrays.length - 1] = a;
+    }
+
     /** Replays every recorded op in order. */
     public void run() {
+        run(0);
+    }
+
+    /** Replays the recorded ops from op {@code from} on (to skip a leading copy whose result is not needed). */
+    public void run(int from) {
         OpExecutioner executioner = Nd4j.getExecutioner();
-        for (Call call : calls) {
-            call.run(executioner);
+        for (int i = from; i < calls.size(); i++) {
+            calls.get(i).run(executioner);
         }
     }
 
@@ -153,6 +178,23 @@ public final class OpTape implements AutoCloseable {
         legacy(new ScalarReverseSubtraction(z, null, z, 1.0), z, z);
     }
 
+    /** {@code z = max(x, 0)}. */
+    public void relu(INDArray x, INDArray z) {
+        legacy(new RectifiedLinear(x, z, 0.0), x, z);
+    }
+
+    /**
+     * {@code z = x > 0 ? eps : 0}: ReLU's backward pass, from its input or output {@code x}, as two ops (a 0/1 step,
+     * then a product): measured 3 times cheaper than ND4J's {@code relu_bp}. {@code z} must not be {@code eps}.
+     */
+    public void reluBackward(INDArray x, INDArray eps, INDArray z) {
+        if (z == eps) {
+            throw new IllegalArgumentException("reluBackward: z must not be eps (the step overwrites it first)");
+        }
+        legacy(new Step(x, z, 0.0), x, z);
+        mul(z, eps, z);
+    }
+
     /** {@code z = x + value}. */
     public void addScalar(INDArray x, double value, INDArray z) {
         legacy(new ScalarAdd(x, null, z, value), x, z);
@@ -200,17 +242,28 @@ public final class OpTape implements AutoCloseable {
         context.setIArguments(op.iArgs());
         context.setTArguments(op.tArgs());
         context.setBArguments(op.bArgs());
-        calls.add(new Call(null, op, context));
+        calls.add(new Call(null, op, context, keep(inputs, output)));
     }
 
     private void legacy(Op op, INDArray input, INDArray output) {
         OpContext context = Nd4j.getExecutioner().buildContext();
         context.setInputArrays(input);
         context.setOutputArrays(output);
-        calls.add(new Call(op, null, context));
+        calls.add(new Call(op, null, context, keep(new INDArray[] {input}, output)));
     }
 
-    private record Call(Op legacy, CustomOp custom, OpContext context) {
+    /**
+     * The arrays of an op, referenced by the tape: the native context holds only their addresses, and a view's
+     * shape information is freed with the view once nothing references it (custom ops drop their arrays after
+     * running), which left recorded ops reading freed shape buffers.
+     */
+    private static INDArray[] keep(INDArray[] inputs, INDArray output) {
+        INDArray[] all = java.util.Arrays.copyOf(inputs, inputs.length + 1);
+        all[inputs.length] = output;
+        return all;
+    }
+
+    private record Call(Op legacy, CustomOp custom, OpContext context, INDArray[] arrays) {
         void run(OpExecutioner executioner) {
             if (custom != null) {
                 executioner.exec(custom, context);

@@ -118,4 +118,33 @@ class OpTapeTest {
             assertEquals(2.0, tape.constant(1.0, 2).sumNumber().doubleValue(), 0);
         }
     }
+
+    @Test
+    void reluAndItsBackwardPassAndRebindingAndPartialRuns() {
+        INDArray x = Nd4j.createFromArray(new double[][] {{-1.5, 0.0, 2.0}, {3.0, -0.25, 1e-9}});
+        INDArray eps = Nd4j.createFromArray(new double[][] {{10, 20, 30}, {40, 50, 60}});
+        INDArray y = Nd4j.create(DataType.DOUBLE, 2, 3);
+        INDArray dx = Nd4j.create(DataType.DOUBLE, 2, 3);
+        try (OpTape tape = new OpTape(DataType.DOUBLE)) {
+            tape.relu(x, y);
+            tape.reluBackward(x, eps, dx);
+            tape.run();
+            assertEquals(Transforms.relu(x, true), y);
+            // eps where x > 0 (also the tiny 1e-9), 0 where x <= 0
+            assertEquals(Nd4j.createFromArray(new double[][] {{0, 0, 30}, {40, 0, 60}}), dx);
+            assertThrows(IllegalArgumentException.class, () -> tape.reluBackward(x, eps, eps));
+
+            // rebinding: op 0 reads another input and writes another output; run(1) skips op 0
+            INDArray x2 = x.neg();
+            INDArray y2 = Nd4j.create(DataType.DOUBLE, 2, 3);
+            tape.rebindInput(0, 0, x2);
+            tape.rebindOutput(0, y2);
+            y.assign(-7);
+            tape.run(1);
+            assertEquals(0.0, y2.sumNumber().doubleValue(), "op 0 skipped");
+            tape.run();
+            assertEquals(Transforms.relu(x2, true), y2);
+            assertEquals(-7.0, y.getDouble(0, 0), "the old output is no longer written");
+        }
+    }
 }
