@@ -13,19 +13,24 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import static io.github.seqbook.keras.Keras.ANY_LENGTH;
+import static io.github.seqbook.keras.Keras.adam;
 import static io.github.seqbook.keras.Keras.dense;
 import static io.github.seqbook.keras.Keras.flatten;
 import static io.github.seqbook.keras.Keras.huber;
 import static io.github.seqbook.keras.Keras.input;
+import static io.github.seqbook.keras.Keras.lastTimeStepMse;
 import static io.github.seqbook.keras.Keras.mae;
+import static io.github.seqbook.keras.Keras.mse;
 import static io.github.seqbook.keras.Keras.sequential;
 import static io.github.seqbook.keras.Keras.sgd;
 import static io.github.seqbook.keras.Keras.simpleRnn;
+import static io.github.seqbook.keras.Keras.timeDistributed;
 
 import io.github.seqbook.data.Chorales;
 import io.github.seqbook.data.Ridership;
 import io.github.seqbook.data.SeriesData;
 import io.github.seqbook.data.Split;
+import io.github.seqbook.data.Windows;
 import io.github.seqbook.keras.KerasModel;
 import io.github.seqbook.models.Bach;
 import io.github.seqbook.models.Models;
@@ -94,6 +99,11 @@ public class Dl4jBench {
         m.put("linear_10", built("next10", () -> Models.linear(50, 10), null));
         m.put("deep_rnn_dense_10", built("next10", () -> Models.deepRnnDenseOutput(50, 10), null));
         m.put("seq2seq_rnn", built("seq2seq", () -> Models.sequenceToSequenceRnn(50, 10), Metrics.LAST_TIME_STEP_MSE));
+        // notebook 02's MC Dropout model: Keras' dropout and recurrent_dropout 0.2 (per-sample masks), Adam 0.01, MSE
+        m.put("dropout_rnn", keras("seq2seq", "val_last_time_step_mse", () -> sequential(input(ANY_LENGTH, 1),
+                simpleRnn(20).returnSequences(true).dropout(0.2).recurrentDropout(0.2),
+                simpleRnn(20).returnSequences(true).dropout(0.2).recurrentDropout(0.2),
+                timeDistributed(dense(10))).compile(adam(0.01), mse(), lastTimeStepMse())));
         m.put("batchnorm_rnn", built("seq2seq", () -> Models.deepRnnWithBatchNorm(50, 10), Metrics.LAST_TIME_STEP_MSE));
         m.put("layernorm_rnn", built("seq2seq", () -> Models.layerNormRnn(50, 10), Metrics.LAST_TIME_STEP_MSE));
         // notebook 03's MyRNN: the same layer-norm cell run by the explicit loop over time steps (RecurrentLoop)
@@ -115,6 +125,15 @@ public class Dl4jBench {
         m.put("ridership_deep_rnn", keras("rail", "val_mae", () -> sequential(input(ANY_LENGTH, 1),
                 simpleRnn(32).returnSequences(), simpleRnn(32).returnSequences(), simpleRnn(32), dense(1))
                 .compile(sgd(0.01, 0.9), huber(), mae())));
+        // notebook 05's multivariate models: 56-day windows of bus, rail and tomorrow's day type (5 inputs)
+        m.put("ridership_mulvar", keras("rail_mulvar", "val_mae", () -> sequential(input(ANY_LENGTH, 5),
+                simpleRnn(32), dense(1)).compile(sgd(0.05, 0.9), huber(), mae())));
+        m.put("ridership_multitask", keras("rail_multitask", "val_mae", () -> sequential(input(ANY_LENGTH, 5),
+                simpleRnn(32), dense(2)).compile(sgd(0.02, 0.9), huber(), mae())));
+        m.put("ridership_ahead", keras("rail_ahead", "val_mae", () -> sequential(input(ANY_LENGTH, 5),
+                simpleRnn(32), dense(14)).compile(sgd(0.02, 0.9), huber(), mae())));
+        m.put("ridership_seq2seq", keras("rail_seq2seq", "val_mae", () -> sequential(input(ANY_LENGTH, 5),
+                simpleRnn(32).returnSequences(), dense(14)).compile(sgd(0.1, 0.9), huber(), mae())));
         // notebook 06, exercise 10: 131-token chorale windows, sparse categorical cross-entropy, Nadam 1e-3
         m.put("bach", keras("chorales", "val_accuracy", Bach::compiledModel));
         return m;
@@ -132,12 +151,36 @@ public class Dl4jBench {
                 yield new Split[] {Ridership.railWindows(df, "train", "2016-01", "2018-12", RAIL_STEPS),
                     Ridership.railWindows(df, "valid", "2019-01", "2019-05", RAIL_STEPS)};
             }
+            // notebook 05's windows of the multivariate series: rail next day; bus and rail next day; rail's next
+            // 14 days; rail's next 14 days at every step (sequence to sequence)
+            case "rail_mulvar" -> mulvarWindows(w -> w.targets(1).nextValues("train"),
+                    w -> w.targets(1).nextValues("valid"));
+            case "rail_multitask" -> mulvarWindows(w -> w.targets(0, 1).nextValues("train"),
+                    w -> w.targets(0, 1).nextValues("valid"));
+            case "rail_ahead" -> mulvarWindows(w -> w.ahead(14).targets(1).nextValues("train"),
+                    w -> w.ahead(14).targets(1).nextValues("valid"));
+            case "rail_seq2seq" -> mulvarWindows(w -> w.ahead(14).targets(1).sequenceToSequence("train"),
+                    w -> w.ahead(14).targets(1).sequenceToSequence("valid"));
             case "chorales" -> {
                 Chorales.Splits c = Chorales.load().prepare(Models.BOOK_SEED);
                 yield new Split[] {c.train(), c.valid()};
             }
             default -> throw new IllegalArgumentException("unknown dataset " + kind);
         };
+    }
+
+    /**
+     * Notebook 05's multivariate windows ({@link Ridership#multivariate}: bus, rail, tomorrow's day type one-hot),
+     * {@value #RAIL_STEPS} days long, training 2016-01..2018-12 and validation 2019-01..2019-05, cut into splits by
+     * {@code train} and {@code valid} as the notebook cuts them.
+     */
+    static Split[] mulvarWindows(java.util.function.Function<Windows, Split> train,
+                                 java.util.function.Function<Windows, Split> valid) {
+        tech.tablesaw.api.Table mulvar = Ridership.multivariate(Ridership.load());
+        String[] columns = Ridership.MULTIVARIATE_COLUMNS.toArray(new String[0]);
+        return new Split[] {
+            train.apply(Windows.of(Ridership.months(mulvar, "2016-01", "2018-12"), columns).length(RAIL_STEPS)),
+            valid.apply(Windows.of(Ridership.months(mulvar, "2019-01", "2019-05"), columns).length(RAIL_STEPS))};
     }
 
     static Split[] splits(SeriesData d) {

@@ -56,10 +56,10 @@ def keras_init(module):
 class Recurrent(nn.Module):
     """Stacked recurrent layers (batch first) and a head on the last step or on every step."""
 
-    def __init__(self, cell, sizes, out, seq2seq=False, dense=True):
+    def __init__(self, cell, sizes, out, seq2seq=False, dense=True, inputs=1):
         super().__init__()
         self.layers = nn.ModuleList()
-        n_in = 1
+        n_in = inputs
         for size in sizes:
             layer = cell(n_in, size, batch_first=True)
             keras_init(layer)
@@ -77,6 +77,50 @@ class Recurrent(nn.Module):
         if not self.seq2seq:
             x = x[:, -1]
         return self.head(x) if self.head is not None else x
+
+
+class DropoutRNN(nn.Module):
+    """Notebook 02's MC Dropout model: SimpleRNN(20, dropout=0.2, recurrent_dropout=0.2, return_sequences) twice,
+    then Dense(10) at every step. Keras' SimpleRNNCell math: in training each sample draws one inverted-dropout mask
+    over its step input and one over its previous state, kept for every step of the sequence,
+    h' = tanh((x * m) W + b + (h * r) U); no masks in evaluation. nn.RNN has no recurrent dropout, so the cell runs in
+    an explicit Python loop over the steps: PyTorch pays per-step Python and dispatch costs here where Keras/TF would
+    run a fused loop (the input product, whose mask is the same at every step, is one product for all steps)."""
+
+    def __init__(self, units=20, out=10, rate=0.2, recurrent_rate=0.2):
+        super().__init__()
+        self.rate = rate
+        self.recurrent_rate = recurrent_rate
+        self.cells = nn.ModuleList()
+        n_in = 1
+        for _ in range(2):
+            cell = nn.ModuleDict({"x": nn.Linear(n_in, units), "h": nn.Linear(units, units, bias=False)})
+            nn.init.xavier_uniform_(cell["x"].weight)
+            nn.init.zeros_(cell["x"].bias)
+            nn.init.orthogonal_(cell["h"].weight)
+            self.cells.append(cell)
+            n_in = units
+        self.head = nn.Linear(units, out)
+        keras_init(self.head)
+
+    def mask(self, x, size, rate):
+        """A per-sample inverted-dropout mask [batch, size] (ones, dropped to 0, kept ones scaled by 1/(1-rate))."""
+        return nn.functional.dropout(x.new_ones(x.shape[0], size), rate, training=True)
+
+    def forward(self, x):
+        for cell in self.cells:
+            units = cell["h"].in_features
+            h = x.new_zeros(x.shape[0], units)
+            if self.training:
+                x = x * self.mask(x, x.shape[2], self.rate)[:, None, :]
+                r = self.mask(x, units, self.recurrent_rate)
+            xs = cell["x"](x)  # input projection for all steps at once
+            outs = []
+            for t in range(x.shape[1]):
+                h = torch.tanh(xs[:, t] + cell["h"](h * r if self.training else h))
+                outs.append(h)
+            x = torch.stack(outs, 1)
+        return self.head(x)
 
 
 class BatchNormRNN(nn.Module):
@@ -265,6 +309,7 @@ MODELS = {
     "linear_10": ("next10", lambda: Linear(50, 10), "val_loss"),
     "deep_rnn_dense_10": ("next10", lambda: Recurrent(nn.RNN, [20, 20], 10), "val_loss"),
     "seq2seq_rnn": ("seq2seq", lambda: Recurrent(nn.RNN, [20, 20], 10, seq2seq=True), "val_last_time_step_mse"),
+    "dropout_rnn": ("seq2seq", lambda: DropoutRNN(), "val_last_time_step_mse"),
     "lstm": ("seq2seq", lambda: Recurrent(nn.LSTM, [20, 20], 10, seq2seq=True), "val_last_time_step_mse"),
     "gru": ("seq2seq", lambda: Recurrent(nn.GRU, [20, 20], 10, seq2seq=True), "val_last_time_step_mse"),
     "batchnorm_rnn": ("seq2seq", lambda: BatchNormRNN(), "val_last_time_step_mse"),
@@ -277,11 +322,16 @@ MODELS = {
     "ridership_linear": ("rail", lambda: Linear(56, 1), "val_mae"),
     "ridership_rnn": ("rail", lambda: Recurrent(nn.RNN, [32], 1), "val_mae"),
     "ridership_deep_rnn": ("rail", lambda: Recurrent(nn.RNN, [32, 32, 32], 1), "val_mae"),
+    "ridership_mulvar": ("rail_mulvar", lambda: Recurrent(nn.RNN, [32], 1, inputs=5), "val_mae"),
+    "ridership_multitask": ("rail_multitask", lambda: Recurrent(nn.RNN, [32], 2, inputs=5), "val_mae"),
+    "ridership_ahead": ("rail_ahead", lambda: Recurrent(nn.RNN, [32], 14, inputs=5), "val_mae"),
+    "ridership_seq2seq": ("rail_seq2seq", lambda: Recurrent(nn.RNN, [32], 14, seq2seq=True, inputs=5), "val_mae"),
     "bach": ("chorales", lambda: Bach(), "val_accuracy"),
 }
 
 # notebook 05's SGD learning rates (momentum 0.9 for all)
-SGD_RATES = {"ridership_linear": 0.02, "ridership_rnn": 0.05, "ridership_deep_rnn": 0.01}
+SGD_RATES = {"ridership_linear": 0.02, "ridership_rnn": 0.05, "ridership_deep_rnn": 0.01, "ridership_mulvar": 0.05,
+             "ridership_multitask": 0.02, "ridership_ahead": 0.02, "ridership_seq2seq": 0.1}
 
 
 def keras_params(model):
@@ -300,7 +350,7 @@ def optimizer(name, params, lr):
     if name == "bach":
         # Keras' Nadam: beta 0.9/0.999, epsilon 1e-7, momentum schedule decay 0.004 (PyTorch's momentum_decay)
         return torch.optim.NAdam(params, lr=lr or 1e-3, betas=(0.9, 0.999), eps=1e-7, momentum_decay=4e-3)
-    lr = lr or {"simple_rnn": 0.005, "seq2seq_rnn": 0.01}.get(name, 0.001)
+    lr = lr or {"simple_rnn": 0.005, "seq2seq_rnn": 0.01, "dropout_rnn": 0.01}.get(name, 0.001)
     return torch.optim.Adam(params, lr=lr, betas=(0.9, 0.999), eps=1e-7)
 
 
