@@ -53,6 +53,19 @@ def keras_init(module):
                     p[n:2 * n] = 1.0  # unit_forget_bias
 
 
+def keras_rnn_cell(n_in, units, layer_norm=False):
+    """A simple RNN cell's weights as Keras initialises them: input kernel Glorot uniform, bias zero, recurrent
+    kernel orthogonal; with layer_norm, a LayerNorm (epsilon 1e-3) as in the book's LNSimpleRNNCell."""
+    parts = {"x": nn.Linear(n_in, units), "h": nn.Linear(units, units, bias=False)}
+    if layer_norm:
+        parts["norm"] = nn.LayerNorm(units, eps=1e-3)
+    cell = nn.ModuleDict(parts)
+    nn.init.xavier_uniform_(cell["x"].weight)
+    nn.init.zeros_(cell["x"].bias)
+    nn.init.orthogonal_(cell["h"].weight)
+    return cell
+
+
 class Recurrent(nn.Module):
     """Stacked recurrent layers (batch first) and a head on the last step or on every step."""
 
@@ -94,11 +107,7 @@ class DropoutRNN(nn.Module):
         self.cells = nn.ModuleList()
         n_in = 1
         for _ in range(2):
-            cell = nn.ModuleDict({"x": nn.Linear(n_in, units), "h": nn.Linear(units, units, bias=False)})
-            nn.init.xavier_uniform_(cell["x"].weight)
-            nn.init.zeros_(cell["x"].bias)
-            nn.init.orthogonal_(cell["h"].weight)
-            self.cells.append(cell)
+            self.cells.append(keras_rnn_cell(n_in, units))
             n_in = units
         self.head = nn.Linear(units, out)
         keras_init(self.head)
@@ -157,12 +166,7 @@ class LayerNormRNN(nn.Module):
         self.cells = nn.ModuleList()
         n_in = 1
         for _ in range(2):
-            cell = nn.ModuleDict({"x": nn.Linear(n_in, units), "h": nn.Linear(units, units, bias=False),
-                                  "norm": nn.LayerNorm(units, eps=1e-3)})
-            nn.init.xavier_uniform_(cell["x"].weight)
-            nn.init.zeros_(cell["x"].bias)
-            nn.init.orthogonal_(cell["h"].weight)
-            self.cells.append(cell)
+            self.cells.append(keras_rnn_cell(n_in, units, layer_norm=True))
             n_in = units
         self.head = nn.Linear(units, out)
         keras_init(self.head)

@@ -1,7 +1,5 @@
 package io.github.seqbook.layers;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.Collection;
 
 import io.github.seqbook.Require;
@@ -57,22 +55,8 @@ public final class CausalConv1D extends Convolution1DLayer {
         if (!conf.hasBias()) {
             throw new IllegalArgumentException("CausalConv1D needs a bias (Keras' use_bias=True)");
         }
-        CausalConv1D out = new CausalConv1D();
         // DL4J's Convolution1DLayer has only a private constructor from its builder: copy every configured field.
-        for (Class<?> c = Convolution1DLayer.class; c != null && c != Object.class; c = c.getSuperclass()) {
-            for (Field f : c.getDeclaredFields()) {
-                if (Modifier.isStatic(f.getModifiers())) {
-                    continue;
-                }
-                try {
-                    f.setAccessible(true);
-                    f.set(out, f.get(conf));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException("Cannot copy " + f + " of the convolution's configuration", e);
-                }
-            }
-        }
-        return out;
+        return DropInConfiguration.copy(Convolution1DLayer.class, conf, new CausalConv1D(), "convolution");
     }
 
     @Override

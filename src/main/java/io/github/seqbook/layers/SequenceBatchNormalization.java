@@ -1,7 +1,5 @@
 package io.github.seqbook.layers;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.Collection;
 
 import io.github.seqbook.Require;
@@ -62,22 +60,9 @@ public final class SequenceBatchNormalization extends BatchNormalization {
             throw new IllegalArgumentException("SequenceBatchNormalization learns gamma and beta: conf.lockGammaBeta "
                     + "must be false, got true");
         }
-        SequenceBatchNormalization out = new SequenceBatchNormalization();
         // DL4J's BatchNormalization has only a private constructor from its builder: copy every configured field.
-        for (Class<?> c = BatchNormalization.class; c != null && c != Object.class; c = c.getSuperclass()) {
-            for (Field f : c.getDeclaredFields()) {
-                if (Modifier.isStatic(f.getModifiers())) {
-                    continue;
-                }
-                try {
-                    f.setAccessible(true);
-                    f.set(out, f.get(conf));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException("Cannot copy " + f + " of the batch normalization's configuration", e);
-                }
-            }
-        }
-        return out;
+        return DropInConfiguration.copy(BatchNormalization.class, conf, new SequenceBatchNormalization(),
+                "batch normalization");
     }
 
     @Override

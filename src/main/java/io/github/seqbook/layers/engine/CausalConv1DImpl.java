@@ -470,7 +470,7 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
         /** Output into {@code out} ({@code [t, b, nOut]}, c order) from {@code in} (NCW). */
         void forward(INDArray in, INDArray out) {
             INDArray tm = in.permute(2, 0, 1);
-            INDArray direct = timeMajorMatrix(tm);
+            INDArray direct = StepArray.matrixOf(tm);
             if (direct != null) {
                 bind(xSites, direct);
             } else {
@@ -484,7 +484,7 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
         /** dL/d input into {@code eps} ({@code [t, b, nIn]}, c order) from dL/d output {@code epsilon} (NCW). */
         void backward(INDArray epsilon, INDArray eps) {
             INDArray tm = epsilon.permute(2, 0, 1);
-            INDArray direct = dySites.isEmpty() ? null : timeMajorMatrix(tm);
+            INDArray direct = dySites.isEmpty() ? null : StepArray.matrixOf(tm);
             if (direct != null) {
                 bind(dySites, direct);
             } else {
@@ -504,22 +504,6 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
 
     /** An op of a tape reading input {@code slot} (or, for -1, writing its output) from rows {@code [from, to)}. */
     private record Site(OpTape tape, int call, int slot, long from, long to) {
-    }
-
-    /**
-     * {@code tm} ({@code [t, b, c]}) as a {@code [t * b, c]} matrix view when its elements lie in c order without
-     * gaps (a time-major array seen as NCW, as this layer returns), else null.
-     */
-    private static INDArray timeMajorMatrix(INDArray tm) {
-        long expected = 1;
-        for (int d = 2; d >= 0; d--) {
-            if (tm.size(d) != 1 && tm.stride(d) != expected) {
-                return null;
-            }
-            expected *= tm.size(d);
-        }
-        return Nd4j.create(tm.data(), new long[] {tm.size(0) * tm.size(1), tm.size(2)}, new long[] {tm.size(2), 1},
-                tm.offset(), 'c', tm.dataType());
     }
 
     /** Rows {@code [j * nIn, (j + 1) * nIn)} of a {@code [k * nIn, nOut]} kernel: tap {@code j}. */

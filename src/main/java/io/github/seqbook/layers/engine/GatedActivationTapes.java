@@ -90,19 +90,6 @@ public final class GatedActivationTapes implements AutoCloseable {
         }
     }
 
-    /** {@code tm} ({@code [t, b, c]}) as a {@code [t * b, c]} matrix view when it is c-contiguous, else null. */
-    private static INDArray timeMajorMatrix(INDArray tm) {
-        long expected = 1;
-        for (int d = 2; d >= 0; d--) {
-            if (tm.size(d) != 1 && tm.stride(d) != expected) {
-                return null;
-            }
-            expected *= tm.size(d);
-        }
-        return Nd4j.create(tm.data(), new long[] {tm.size(0) * tm.size(1), tm.size(2)}, new long[] {tm.size(2), 1},
-                tm.offset(), 'c', tm.dataType());
-    }
-
     /** Columns {@code [from, to)} of a c-order {@code [rows, k]} matrix, as a strided view. */
     private static INDArray columns(INDArray m, long from, long to) {
         return Nd4j.create(m.data(), new long[] {m.size(0), to - from}, new long[] {m.size(1), 1},
@@ -121,7 +108,7 @@ public final class GatedActivationTapes implements AutoCloseable {
      */
     public void forward(INDArray x, INDArray out) {
         INDArray tm = x.permute(2, 0, 1);
-        INDArray m = timeMajorMatrix(tm);
+        INDArray m = StepArray.matrixOf(tm);
         if (m == null) {
             forward.rebindInput(0, 0, tm);
             m = xBuffer;
@@ -138,7 +125,7 @@ public final class GatedActivationTapes implements AutoCloseable {
      */
     public void backward(INDArray epsilon, INDArray eps) {
         INDArray tm = epsilon.permute(2, 0, 1);
-        INDArray m = timeMajorMatrix(tm);
+        INDArray m = StepArray.matrixOf(tm);
         if (m == null) {
             backward.rebindInput(0, 0, tm);
             m = eBuffer;

@@ -27,6 +27,22 @@ final class StepArray {
     private final Map<Long, INDArray[]> stepColumns = new HashMap<>();
     private final Map<Long, INDArray> columns = new HashMap<>();
 
+    /**
+     * A time-major array {@code tm} ({@code [t, b, c]}, e.g. DL4J's NCW array of a layer that works time-major) as a
+     * {@code [t * b, c]} matrix view of the same memory when its elements lie in c order without gaps, else null.
+     */
+    static INDArray matrixOf(INDArray tm) {
+        long expected = 1;
+        for (int d = 2; d >= 0; d--) {
+            if (tm.size(d) != 1 && tm.stride(d) != expected) {
+                return null;
+            }
+            expected *= tm.size(d);
+        }
+        return Nd4j.create(tm.data(), new long[] {tm.size(0) * tm.size(1), tm.size(2)}, new long[] {tm.size(2), 1},
+                tm.offset(), 'c', tm.dataType());
+    }
+
     /** A zero-filled array of {@code count} steps of {@code [batch, width]}. */
     StepArray(DataType type, int count, int batch, int width) {
         this.batch = batch;
