@@ -107,9 +107,18 @@ def main():
         if not os.path.isfile(base_jar):
             sys.exit(f"bench: --baseline {args.baseline} has no target/seqbook.jar: build it there first")
         base_classes = os.path.join(args.out, "baseline-classes")
-        subprocess.run(["javac", "-nowarn", "-d", base_classes, "-cp", base_jar,
-                        os.path.join(args.baseline, "bench", "Dl4jBench.java")], check=True, stderr=subprocess.DEVNULL)
+        # this benchmark's own DL4J side on the earlier library, so that both sides build every model alike; the
+        # earlier checkout's copy of it where the earlier library lacks something this one calls
+        for source in (os.path.join("bench", "Dl4jBench.java"), os.path.join(args.baseline, "bench", "Dl4jBench.java")):
+            if subprocess.run(["javac", "-nowarn", "-d", base_classes, "-cp", base_jar, source], cwd=REPO,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
+                print(f"bench: baseline side {source} on {base_jar}")
+                break
+        else:
+            sys.exit(f"bench: could not compile the DL4J side against {base_jar}")
         baseline = ["java", *args.baseline_jvm.split(), "-cp", base_jar + os.pathsep + base_classes, "Dl4jBench"]
+        baseline_models = subprocess.run(baseline + ["list"], cwd=REPO, check=True, capture_output=True,
+                                         text=True).stdout.split()
     dl4j_models = subprocess.run(java + ["list"], cwd=REPO, check=True, capture_output=True, text=True).stdout.split()
     torch_cmd = ["/usr/bin/python3", os.path.join("bench", "torch_bench.py"), data_dir]
     torch_models = subprocess.run(["/usr/bin/python3", "-c",
@@ -132,7 +141,7 @@ def main():
         epochs = epochs_for(model, args.epochs)
         sides = [("dl4j", java + ["train", model, str(epochs)] + limit),
                  ("pytorch", torch_cmd + [model, str(epochs), "--threads", str(args.threads)] + limit)]
-        if baseline:
+        if baseline and model in baseline_models:
             sides.insert(1, ("baseline", baseline + ["train", model, str(epochs)] + limit))
         # each side goes first in turn, so that machine noise hits them alike
         sides = sides[i % len(sides):] + sides[:i % len(sides)]
@@ -148,26 +157,26 @@ def main():
                      "dl4j_params": d["params"], "pytorch_params": t["params"],
                      "dl4j_rss_mb": round(d_rss), "pytorch_rss_mb": round(t_rss), "epochs": epochs,
                      "batches": args.batches or "all"})
-        if baseline:
+        if "baseline" in got:
             b, b_rss = got["baseline"]
             rows[-1].update({"before_s_per_epoch": round(b["s_per_epoch"], 3),
                              "before_ratio": round(b["s_per_epoch"] / t["s_per_epoch"], 2),
                              "before_value": f"{b['value']:.5g}", "before_rss_mb": round(b_rss)})
     csv_path = os.path.join(args.out, "bench.csv")
     with open(csv_path, "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w = csv.DictWriter(f, fieldnames=list(dict.fromkeys(k for r in rows for k in r)))
         w.writeheader()
         w.writerows(rows)
     cols = ["model", "dl4j_s_per_epoch", "pytorch_s_per_epoch", "ratio", "metric", "dl4j_value", "pytorch_value",
             "dl4j_rss_mb", "pytorch_rss_mb"]
     if baseline:
         cols += ["before_s_per_epoch", "before_ratio", "before_value", "before_rss_mb"]
-    widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in cols}
+    widths = {c: max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in cols}
     print(" | ".join(c.ljust(widths[c]) for c in cols))
     for r in rows:
-        print(" | ".join(str(r[c]).ljust(widths[c]) for c in cols))
+        print(" | ".join(str(r.get(c, "")).ljust(widths[c]) for c in cols))
     # ratios < 1: DL4J faster; the geometric mean is the one summary of ratios that treats 2x and 0.5x alike
-    ratios = [r["dl4j_s_per_epoch"] / r["pytorch_s_per_epoch"] for r in rows]
+    ratios = [max(r["ratio"], 0.01) for r in rows]
     geomean = math.exp(sum(math.log(x) for x in ratios) / len(ratios))
     rss = [r["dl4j_rss_mb"] / r["pytorch_rss_mb"] for r in rows]
     print(f"geometric mean of the ratios: {geomean:.2f} ({len(rows)} models); RSS DL4J/PyTorch: "
@@ -182,15 +191,19 @@ def main():
                     f"{r['dl4j_rss_mb']} / {r['pytorch_rss_mb']} |\n")
         f.write(f"| **geometric mean** | | | **{geomean:.2f}** | | | | |\n")
         if baseline:
-            before = [r["before_s_per_epoch"] / r["pytorch_s_per_epoch"] for r in rows]
+            before = [max(r["before_ratio"], 0.01) for r in rows if "before_ratio" in r]
             before_geomean = math.exp(sum(math.log(x) for x in before) / len(before))
             f.write(f"\nBefore/after ({args.baseline}, JVM `{args.baseline_jvm}`):\n\n")
             f.write("| model | ratio before | ratio after | RSS MB before | after | PyTorch | metric before | after |\n")
             f.write("|---|---|---|---|---|---|---|---|\n")
             for r in rows:
-                f.write(f"| {r['model']} | {r['before_ratio']:.2f} | {r['ratio']:.2f} | {r['before_rss_mb']} | "
-                        f"{r['dl4j_rss_mb']} | {r['pytorch_rss_mb']} | {r['before_value']} | {r['dl4j_value']} |\n")
-            f.write(f"| **geometric mean** | **{before_geomean:.2f}** | **{geomean:.2f}** | | | | | |\n")
+                if "before_ratio" in r:
+                    f.write(f"| {r['model']} | {r['before_ratio']:.2f} | {r['ratio']:.2f} | {r['before_rss_mb']} | "
+                            f"{r['dl4j_rss_mb']} | {r['pytorch_rss_mb']} | {r['before_value']} | {r['dl4j_value']} |\n")
+            same = [max(r["ratio"], 0.01) for r in rows if "before_ratio" in r]
+            after_same = math.exp(sum(math.log(x) for x in same) / len(same))
+            f.write(f"| **geometric mean ({len(before)} models)** | **{before_geomean:.2f}** | **{after_same:.2f}** "
+                    f"| | | | | |\n")
             print(f"geometric mean of the ratios before: {before_geomean:.2f}")
     png = os.path.join(args.out, "bench.png")
     subprocess.run(java + ["chart", csv_path, png], cwd=REPO, check=True)
