@@ -60,6 +60,18 @@ class NotebooksIT {
 
     @ParameterizedTest
     @MethodSource("notebooks")
+    void kernelStaysWithinBindersMemory(String name) throws IOException {
+        // the runner records each notebook's kernel peak RSS (Linux VmHWM); Binder gives a notebook 2 GB in all
+        String stem = name.replace(".ipynb", "");
+        JsonNode peak = JSON.readTree(OUT.resolve("timings.json").toFile()).path(stem).path("quick_kernel_peak_rss_mb");
+        assertTrue(peak.isNumber(), "no kernel peak RSS recorded for " + stem);
+        assertTrue(peak.asInt() > 100 && peak.asInt() < 2048, stem + ": kernel peak RSS " + peak.asInt() + " MB");
+        Matcher m = Pattern.compile("kernel peak RSS (\\d+) MB").matcher(runnerLog);
+        assertTrue(m.find(), "the runner does not print the kernel's peak RSS:\n" + runnerLog);
+    }
+
+    @ParameterizedTest
+    @MethodSource("notebooks")
     void executedCleanlyWithPlots(String name) throws IOException {
         JsonNode nb = executed(name);
         String stem = name.replace(".ipynb", "");
