@@ -1,7 +1,9 @@
 // What the real-browser test scripts (run_notebook.js, check_audio.js) share: the options parser, a progress log on
-// stderr, and Chromium's launch with a fresh user-data dir (Debian's /usr/bin/chromium, never a downloaded one).
+// stderr, Chromium's launch with a fresh user-data dir (Debian's /usr/bin/chromium, never a downloaded one), and
+// the end of a run (close, clean up, print the JSON report).
 'use strict';
 
+const fs = require('fs');
 const { chromium } = require('playwright-core');
 
 // headless: true (below) makes Playwright pass --headless itself.
@@ -43,4 +45,25 @@ function launch(executable, profile, extraArgs = []) {
     });
 }
 
-module.exports = { CHROMIUM_ARGS, parseArgs, logger, launch };
+/**
+ * The end of every run: closes the browser (if it started), removes the profile folder, records the 'closed'
+ * timing through `mark` and prints `report` as one JSON line on stdout, the result the Java test reads.
+ */
+async function finish(context, profile, report, mark, log) {
+    if (context) {
+        await context.close().catch((e) => log(`closing the browser: ${e.message}`));
+    }
+    fs.rmSync(profile, { recursive: true, force: true });
+    mark('closed');
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+}
+
+/** Runs the script's async `main`, whose result is the exit status; an escaped error exits 1 with its stack. */
+function runMain(main) {
+    main().then((code) => { process.exitCode = code; }, (e) => {
+        process.stderr.write(`${e.stack || e}\n`);
+        process.exitCode = 1;
+    });
+}
+
+module.exports = { CHROMIUM_ARGS, parseArgs, logger, launch, finish, runMain };

@@ -19,7 +19,7 @@
 
 const fs = require('fs');
 const path = require('path');
-const { parseArgs: parseOptions, logger, launch } = require('./browser_common');
+const { parseArgs: parseOptions, logger, launch, finish, runMain } = require('./browser_common');
 
 // As run_notebook.js, plus: media may start without a click, and no sound device is needed (headless).
 const MEDIA_ARGS = ['--autoplay-policy=no-user-gesture-required', '--mute-audio'];
@@ -235,16 +235,8 @@ async function main() {
         log(`error: ${e.stack || e}`);
         return 1;
     } finally {
-        if (context) {
-            await context.close().catch((e) => log(`closing the browser: ${e.message}`));
-        }
-        fs.rmSync(opts.profile, { recursive: true, force: true });
-        mark('closed');
-        process.stdout.write(`${JSON.stringify(report)}\n`);
+        await finish(context, opts.profile, report, mark, log);
     }
 }
 
-main().then((code) => { process.exitCode = code; }, (e) => {
-    process.stderr.write(`${e.stack || e}\n`);
-    process.exitCode = 1;
-});
+runMain(main);

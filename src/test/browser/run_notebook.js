@@ -14,7 +14,7 @@
 
 const fs = require('fs');
 const path = require('path');
-const { parseArgs: parseOptions, logger, launch } = require('./browser_common');
+const { parseArgs: parseOptions, logger, launch, finish, runMain } = require('./browser_common');
 
 function parseArgs(argv) {
     return parseOptions(argv, { kernel: 'java', 'timeout-s': '600', executable: '/usr/bin/chromium' },
@@ -191,12 +191,7 @@ async function main() {
         }
         return 1;
     } finally {
-        if (context) {
-            await context.close().catch((e) => log(`closing the browser: ${e.message}`));
-        }
-        fs.rmSync(opts.profile, { recursive: true, force: true });
-        mark('closed');
-        process.stdout.write(`${JSON.stringify(report)}\n`);
+        await finish(context, opts.profile, report, mark, log);
     }
 }
 
@@ -207,7 +202,4 @@ async function dismissDialogs(page, report) {
     await page.keyboard.press('Escape').catch(() => {});
 }
 
-main().then((code) => { process.exitCode = code; }, (e) => {
-    process.stderr.write(`${e.stack || e}\n`);
-    process.exitCode = 1;
-});
+runMain(main);

@@ -116,99 +116,99 @@ public final class Training {
         int n = train.size();
         int batch = Math.min(options.batchSize(), n);
         EarlyStopping stopper = monitor != null ? new EarlyStopping(options) : null;
-        // The linear models' whole step as replayed ops; every other network trains through DL4J's fit.
-        try (DenseTrainStep step = DenseTrainStep.of(model).orElse(null)) {
-            return fitEpochs(model, train, valid, epochs, options, metrics, name, history, out, xAll, yAll, xRows,
-                    yRows, shuffler, n, batch, stopper, step);
-        }
-    }
-
-    private static History fitEpochs(Model model, Split train, Split valid, int epochs, FitOptions options,
-                                     Metric[] metrics, String name, History history, PrintStream out, INDArray xAll,
-                                     INDArray yAll, INDArray xRows, INDArray yRows, Random shuffler, int n, int batch,
-                                     EarlyStopping stopper, DenseTrainStep step) {
-        String monitor = options.monitor();
         double firstLoss = Double.NaN;
         double firstBatchLoss = Double.NaN;
-        for (int epoch = 1; epoch <= epochs; epoch++) {
-            long start = System.nanoTime();
-            // Keras shuffles the training set at the start of every epoch.
-            int[] order = permutation(n, shuffler);
-            INDArray x = Nd4j.pullRows(xRows, 1, order).reshape('c', xAll.shape());
-            INDArray y = Nd4j.pullRows(yRows, 1, order).reshape('c', yAll.shape());
-            double lossSum = 0;
-            int batches = 0;
-            int totalBatches = (n + batch - 1) / batch;
-            for (int from = 0; from < n; from += batch) {
+        // The linear models' whole step as replayed ops; every other network trains through DL4J's fit.
+        DenseTrainStep step = DenseTrainStep.of(model).orElse(null);
+        try {
+            for (int epoch = 1; epoch <= epochs; epoch++) {
+                long start = System.nanoTime();
+                // Keras shuffles the training set at the start of every epoch.
+                int[] order = permutation(n, shuffler);
+                INDArray x = Nd4j.pullRows(xRows, 1, order).reshape('c', xAll.shape());
+                INDArray y = Nd4j.pullRows(yRows, 1, order).reshape('c', yAll.shape());
+                double lossSum = 0;
+                int batches = 0;
+                int totalBatches = (n + batch - 1) / batch;
+                for (int from = 0; from < n; from += batch) {
+                    final int e = epoch;
+                    final int done = from / batch;
+                    TrainingInterruptedException.check(() -> String.format("%s: interrupted in epoch %d/%d after batch "
+                            + "%d of %d; the model keeps the weights of the last completed batch", name, e, epochs, done,
+                            totalBatches));
+                    int to = Math.min(n, from + batch);
+                    INDArray bx = x.get(NDArrayIndex.interval(from, to));
+                    INDArray by = y.get(NDArrayIndex.interval(from, to));
+                    double score;
+                    if (step != null) {
+                        score = step.fit(bx, by);
+                    } else {
+                        fitBatch(model, bx, by);
+                        score = model.score();
+                    }
+                    double loss = kerasLoss(score, by);
+                    if (!Double.isFinite(loss)) {
+                        throw diverged(name, epoch, from / batch + 1, "the loss became " + loss);
+                    }
+                    // Within an epoch too: the untrained model's first batch sets the scale of a sane loss.
+                    if (Double.isNaN(firstBatchLoss)) {
+                        firstBatchLoss = loss;
+                    } else if (exploded(firstBatchLoss, loss)) {
+                        throw diverged(name, epoch, from / batch + 1, String.format(
+                                "the batch loss exploded from %.4g (first batch) to %.4g", firstBatchLoss, loss));
+                    }
+                    lossSum += loss;
+                    batches++;
+                }
+                double loss = lossSum / batches;
+                if (epoch == 1) {
+                    firstLoss = loss;
+                } else if (exploded(firstLoss, loss)) {
+                    throw diverged(name, epoch, batches, String.format("the loss exploded from %.4g to %.4g", firstLoss,
+                            loss));
+                }
+                INDArray validPred;
+                try {
+                    validPred = predict(model, valid.x());
+                } catch (TrainingInterruptedException interrupted) {
+                    throw new TrainingInterruptedException(String.format("%s: interrupted in epoch %d/%d while "
+                            + "validating, after all %d batches; the model keeps the weights of epoch %d", name, epoch,
+                            epochs, batches, epoch));
+                }
+                double valLoss = options.loss() != null ? options.loss().compute(valid.y(), validPred)
+                        : Metrics.mse(valid.y(), validPred);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                StringBuilder line = new StringBuilder(String.format(
+                        "Epoch %d/%d - %.1fs - loss: %.4f - val_loss: %.4f", epoch, epochs, seconds, loss, valLoss));
+                var row = history.table().appendRow();
+                row.setInt("epoch", epoch);
+                row.setDouble("loss", loss);
+                row.setDouble("val_loss", valLoss);
+                for (Metric m : metrics) {
+                    double v = m.compute(valid.y(), validPred);
+                    row.setDouble("val_" + m.name(), v);
+                    line.append(String.format(" - val_%s: %.4f", m.name(), v));
+                }
+                row.setDouble("seconds", seconds);
+                // Checked before printing too: under the Jupyter kernel a print from an interrupted thread fails inside
+                // the kernel's messaging (ZMQException "Errno 4") instead of giving this message.
+                // The same wording as between batches, so that one message says where every interrupt of fit landed.
                 final int e = epoch;
-                final int done = from / batch;
-                TrainingInterruptedException.check(() -> String.format("%s: interrupted in epoch %d/%d after batch %d of %d; "
-                        + "the model keeps the weights of the last completed batch", name, e, epochs, done, totalBatches));
-                int to = Math.min(n, from + batch);
-                INDArray bx = x.get(NDArrayIndex.interval(from, to));
-                INDArray by = y.get(NDArrayIndex.interval(from, to));
-                double score;
-                if (step != null) {
-                    score = step.fit(bx, by);
-                } else {
-                    fitBatch(model, bx, by);
-                    score = model.score();
+                final int done = batches;
+                TrainingInterruptedException.check(() -> String.format("%s: interrupted in epoch %d/%d after batch %d "
+                        + "of %d; the model keeps the weights of the last completed batch", name, e, epochs, done,
+                        totalBatches));
+                if (out != null) {
+                    out.println(line);
+                    out.flush();
                 }
-                double loss = kerasLoss(score, by);
-                if (!Double.isFinite(loss)) {
-                    throw diverged(name, epoch, from / batch + 1, "the loss became " + loss);
+                if (stopper != null && stopper.stop(model, epoch, row.getDouble(monitor), out)) {
+                    break;
                 }
-                // Within an epoch too: the untrained model's first batch sets the scale of a sane loss.
-                if (Double.isNaN(firstBatchLoss)) {
-                    firstBatchLoss = loss;
-                } else if (exploded(firstBatchLoss, loss)) {
-                    throw diverged(name, epoch, from / batch + 1, String.format(
-                            "the batch loss exploded from %.4g (first batch) to %.4g", firstBatchLoss, loss));
-                }
-                lossSum += loss;
-                batches++;
             }
-            double loss = lossSum / batches;
-            if (epoch == 1) {
-                firstLoss = loss;
-            } else if (exploded(firstLoss, loss)) {
-                throw diverged(name, epoch, batches, String.format("the loss exploded from %.4g to %.4g", firstLoss, loss));
-            }
-            INDArray validPred;
-            try {
-                validPred = predict(model, valid.x());
-            } catch (TrainingInterruptedException interrupted) {
-                throw new TrainingInterruptedException(String.format("%s: interrupted in epoch %d/%d while validating, "
-                        + "after all %d batches; the model keeps the weights of epoch %d", name, epoch, epochs, batches, epoch));
-            }
-            double valLoss = options.loss() != null ? options.loss().compute(valid.y(), validPred)
-                    : Metrics.mse(valid.y(), validPred);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            StringBuilder line = new StringBuilder(String.format("Epoch %d/%d - %.1fs - loss: %.4f - val_loss: %.4f",
-                    epoch, epochs, seconds, loss, valLoss));
-            var row = history.table().appendRow();
-            row.setInt("epoch", epoch);
-            row.setDouble("loss", loss);
-            row.setDouble("val_loss", valLoss);
-            for (Metric m : metrics) {
-                double v = m.compute(valid.y(), validPred);
-                row.setDouble("val_" + m.name(), v);
-                line.append(String.format(" - val_%s: %.4f", m.name(), v));
-            }
-            row.setDouble("seconds", seconds);
-            // Checked before printing too: under the Jupyter kernel a print from an interrupted thread fails inside
-            // the kernel's messaging (ZMQException "Errno 4") instead of giving this message.
-            // The same wording as between batches, so that one message says where every interrupt of fit landed.
-            final int e = epoch;
-            final int done = batches;
-            TrainingInterruptedException.check(() -> String.format("%s: interrupted in epoch %d/%d after batch %d of %d; "
-                    + "the model keeps the weights of the last completed batch", name, e, epochs, done, totalBatches));
-            if (out != null) {
-                out.println(line);
-                out.flush();
-            }
-            if (stopper != null && stopper.stop(model, epoch, row.getDouble(monitor), out)) {
-                break;
+        } finally {
+            if (step != null) {
+                step.close();
             }
         }
         return history;
