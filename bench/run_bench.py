@@ -27,7 +27,7 @@ JAR = os.path.join(REPO, "target", "seqbook.jar")
 
 
 # The JVM options of the notebooks' kernel (src/scripts/setup.sh writes them into kernel.json), so that the DL4J side
-# runs as the notebooks do.
+# runs as the notebooks do: the default 1g heap and its JavaCPP bound (heap + 800 MB). Keep the two in step.
 KERNEL_JVM_OPTIONS = ["-Xmx1g", "-XX:+UseSerialGC", "-Xmn64m", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=1824m"]
 
 
