@@ -7,6 +7,7 @@ import io.github.seqbook.layers.KerasLstm;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The network-side {@link KerasLstm}: Keras' LSTM, time-major, hand-written backward pass. Gate columns are in
@@ -15,17 +16,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class KerasLstmImpl extends TimeMajorRnnImpl<KerasLstm> {
     /** Gate pre-activations per step, {@code [steps, batch, 4u]}: x·W + b, then + h·RW. */
     private StepArray pre;
-    /** Gate activations per step, {@code [steps, batch, 4u]}: sigmoid(i, f, o), tanh(g). */
-    private StepArray gates;
+    /** Gate activations, one plane per gate (i, f, g, o): sigmoid(i, f, o), tanh(g). */
+    private GatePlanes gates;
     /** Cell states, {@code [steps + 1, batch, u]}: the initial state, then the state after each step. */
     private StepArray cells;
     /** tanh of the new cell state per step, {@code [steps, batch, u]}. */
     private StepArray cellTanh;
     /**
-     * Backward, {@code [steps, batch, 4u]}: what dL/dc' (columns i, f, g) or dL/dh' (column o) is multiplied by to
-     * give dL/d(gate pre-activation): {@code g σ'(i)}, {@code c σ'(f)}, {@code i tanh'(g)}, {@code tanh(c') σ'(o)}.
+     * Backward, one plane per gate: what dL/dc' (gates i, f, g) or dL/dh' (gate o) is multiplied by to give
+     * dL/d(gate pre-activation): {@code g σ'(i)}, {@code c σ'(f)}, {@code i tanh'(g)}, {@code tanh(c') σ'(o)}.
      */
-    private StepArray factors;
+    private GatePlanes factors;
     /** Backward, {@code [steps, batch, u]}: {@code o ⊙ tanh'(c')}, turning dL/dh' into its share of dL/dc'. */
     private StepArray outToCell;
     /** Backward, {@code [steps, batch, 4u]}: dL/d(gate pre-activations), contiguous for the weight products. */
@@ -52,7 +53,7 @@ public final class KerasLstmImpl extends TimeMajorRnnImpl<KerasLstm> {
     protected void allocateForward(DataType type, int batch, int steps) {
         int u = units();
         pre = new StepArray(type, steps, batch, 4 * u);
-        gates = new StepArray(type, steps, batch, 4 * u);
+        gates = new GatePlanes(type, 4, steps, batch, u);
         cells = new StepArray(type, steps + 1, batch, u);
         cellTanh = new StepArray(type, steps, batch, u);
     }
@@ -60,7 +61,7 @@ public final class KerasLstmImpl extends TimeMajorRnnImpl<KerasLstm> {
     @Override
     protected void allocateBackward(DataType type, int batch, int steps) {
         int u = units();
-        factors = new StepArray(type, steps, batch, 4 * u);
+        factors = new GatePlanes(type, 4, steps, batch, u);
         outToCell = new StepArray(type, steps, batch, u);
         gateGrads = new StepArray(type, steps, batch, 4 * u);
     }
@@ -77,15 +78,15 @@ public final class KerasLstmImpl extends TimeMajorRnnImpl<KerasLstm> {
         ops.add(pre.rows(), params.get(KerasLstm.BIAS), pre.rows());
         for (int t = 0; t < steps; t++) {
             dropout.recordRecurrentProduct(ops, h, t, rw, pre.step(t));
-            // Sigmoid over all four blocks in one op, then the candidate block again with tanh.
-            ops.sigmoid(pre.step(t), gates.step(t));
-            ops.tanh(pre.step(t, 2 * u, 3 * u), gates.step(t, 2 * u, 3 * u));
+            // Sigmoid over all four blocks in one op into the gate planes, then the candidate block again with tanh.
+            ops.sigmoid(GatePlanes.byGate(pre.step(t), 4), gates.step(t));
+            ops.tanh(pre.step(t, 2 * u, 3 * u), gates.at(2, t));
             // c' = f ⊙ c + i ⊙ g;  h' = o ⊙ tanh(c')
-            ops.mul(gates.step(t, u, 2 * u), cells.step(t), cells.step(t + 1));
-            ops.mul(gates.step(t, 0, u), gates.step(t, 2 * u, 3 * u), inputGate);
+            ops.mul(gates.at(1, t), cells.step(t), cells.step(t + 1));
+            ops.mul(gates.at(0, t), gates.at(2, t), inputGate);
             ops.add(cells.step(t + 1), inputGate, cells.step(t + 1));
             ops.tanh(cells.step(t + 1), cellTanh.step(t));
-            ops.mul(gates.step(t, 3 * u, 4 * u), cellTanh.step(t), h.step(t + 1));
+            ops.mul(gates.at(3, t), cellTanh.step(t), h.step(t + 1));
         }
     }
 
@@ -97,33 +98,36 @@ public final class KerasLstmImpl extends TimeMajorRnnImpl<KerasLstm> {
         INDArray rw = params.get(KerasLstm.RECURRENT_KERNEL);
         // Everything that does not depend on dL/dh, for all steps at once: activation derivatives times the
         // forward values each gate's gradient is multiplied by.
-        INDArray iCol = factors.columns(0, u);
-        INDArray fCol = factors.columns(u, 2 * u);
-        INDArray gCol = factors.columns(2 * u, 3 * u);
-        INDArray oCol = factors.columns(3 * u, 4 * u);
-        ops.timesOneMinus(gates.rows(), factors.rows());                       // σ' for every block
-        ops.oneMinusSquare(gates.columns(2 * u, 3 * u), gCol);                 // tanh' for g
-        ops.mul(iCol, gates.columns(2 * u, 3 * u), iCol);                      // g σ'(i)
-        ops.mul(fCol, cells.rows(0, steps), fCol);                             // c σ'(f)
-        ops.mul(gCol, gates.columns(0, u), gCol);                              // i tanh'(g)
-        ops.mul(oCol, cellTanh.rows(), oCol);                                  // tanh(c') σ'(o)
+        ops.timesOneMinus(gates.all(), factors.all());                          // σ' for every gate
+        ops.oneMinusSquare(gates.plane(2), factors.plane(2));                   // tanh' for g
+        ops.mul(factors.plane(0), gates.plane(2), factors.plane(0));            // g σ'(i)
+        ops.mul(factors.plane(1), cells.rows(0, steps), factors.plane(1));      // c σ'(f)
+        ops.mul(factors.plane(2), gates.plane(0), factors.plane(2));            // i tanh'(g)
+        ops.mul(factors.plane(3), cellTanh.rows(), factors.plane(3));           // tanh(c') σ'(o)
         ops.oneMinusSquare(cellTanh.rows(), outToCell.rows());
-        ops.mul(outToCell.rows(), gates.columns(3 * u, 4 * u), outToCell.rows()); // o tanh'(c')
+        ops.mul(outToCell.rows(), gates.plane(3), outToCell.rows());            // o tanh'(c')
 
         INDArray dc = ops.scratch("dc", n, u);
         INDArray carry = ops.scratch("dc carry", n, u);
+        INDArray stepGrads = ops.scratch("gate gradients", 4, n, u);
+        INDArray[] stepGrad = new INDArray[4];
+        for (int k = 0; k < 4; k++) {
+            stepGrad[k] = stepGrads.get(NDArrayIndex.point(k), NDArrayIndex.all(), NDArrayIndex.all());
+        }
         for (int t = steps - 1; t >= 0; t--) {
             // dh(t) is complete here. dL/dc' = dh' ⊙ o ⊙ tanh'(c') + what step t + 1 carried back (f ⊙ its dL/dc').
             ops.mul(dh.step(t), outToCell.step(t), dc);
             if (t < steps - 1) {
                 ops.add(dc, carry, dc);
             }
-            ops.mul(dc, factors.step(t, 0, u), gateGrads.step(t, 0, u));
-            ops.mul(dc, factors.step(t, u, 2 * u), gateGrads.step(t, u, 2 * u));
-            ops.mul(dc, factors.step(t, 2 * u, 3 * u), gateGrads.step(t, 2 * u, 3 * u));
-            ops.mul(dh.step(t), factors.step(t, 3 * u, 4 * u), gateGrads.step(t, 3 * u, 4 * u));
+            ops.mul(dc, factors.at(0, t), stepGrad[0]);
+            ops.mul(dc, factors.at(1, t), stepGrad[1]);
+            ops.mul(dc, factors.at(2, t), stepGrad[2]);
+            ops.mul(dh.step(t), factors.at(3, t), stepGrad[3]);
+            // into the row layout the weight products read, gate blocks side by side
+            ops.copy(stepGrads, GatePlanes.byGate(gateGrads.step(t), 4));
             if (t > 0) {
-                ops.mul(dc, gates.step(t, u, 2 * u), carry);
+                ops.mul(dc, gates.at(1, t), carry);
                 dropout.recordRecurrentGradient(ops, gateGrads.step(t), rw, dh, t);
             }
         }

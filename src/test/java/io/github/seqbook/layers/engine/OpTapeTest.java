@@ -86,6 +86,59 @@ class OpTapeTest {
     }
 
     @Test
+    void everyRecordedOpKindReplaysAsADirectNativeCallOnTheCpuBackend() {
+        INDArray a = rand(4, 3);
+        INDArray z = Nd4j.create(DataType.DOUBLE, 4, 3);
+        try (OpTape tape = new OpTape(DataType.DOUBLE)) {
+            tape.gemm(a, rand(3, 3), z, false, false, true);
+            tape.add(a, a, z);
+            tape.sub(a, a, z);
+            tape.mul(a, a, z);
+            tape.tanh(a, z);
+            tape.sigmoid(a, z);
+            tape.timesOneMinus(a, z);
+            tape.oneMinusSquare(a, z);
+            tape.relu(a, z);
+            tape.reluBackward(a, a, z);
+            tape.addScalar(a, 1.0, z);
+            tape.scale(a, 2.0, z);
+            tape.sign(a, z);
+            tape.clip(a, -0.1, 0.1, z);
+            tape.rsqrt(a, z);
+            tape.copy(a, z);
+            // the tests run on ND4J's CPU backend: a silent fall-back to the executioner would cost 2-5 us per op
+            assertEquals(tape.size(), tape.directCount());
+        }
+    }
+
+    @Test
+    void copyMovesValuesBetweenLayouts() {
+        INDArray rows = rand(5, 12); // [batch, 3 gates x 4 units]
+        INDArray planes = Nd4j.create(DataType.DOUBLE, 3, 5, 4);
+        INDArray back = Nd4j.create(DataType.DOUBLE, 5, 12);
+        try (OpTape tape = new OpTape(DataType.DOUBLE)) {
+            tape.copy(GatePlanes.byGate(rows, 3), planes);
+            tape.copy(planes, GatePlanes.byGate(back, 3));
+            tape.run();
+        }
+        for (int k = 0; k < 3; k++) {
+            assertEquals(rows.get(NDArrayIndex.all(), NDArrayIndex.interval(4 * k, 4 * k + 4)),
+                    planes.get(NDArrayIndex.point(k), NDArrayIndex.all(), NDArrayIndex.all()));
+        }
+        assertEquals(rows, back);
+    }
+
+    @Test
+    void aFailingReplayedOpIsReportedWithItsName() {
+        try (OpTape tape = new OpTape(DataType.DOUBLE)) {
+            INDArray z = Nd4j.create(DataType.DOUBLE, 4, 3);
+            tape.add(rand(4, 3), rand(2, 5), z);
+            IllegalStateException e = assertThrows(IllegalStateException.class, tape::run);
+            assertTrue(e.getMessage().contains("add"), e.getMessage());
+        }
+    }
+
+    @Test
     void replaySeesNewContentsOfTheRecordedArrays() {
         INDArray x = Nd4j.create(DataType.DOUBLE, 2, 2);
         INDArray y = Nd4j.create(DataType.DOUBLE, 2, 2);

@@ -1,0 +1,163 @@
+package io.github.seqbook.layers.engine;
+
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.CustomOp;
+import org.nd4j.linalg.api.ops.Op;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.api.ops.ScalarOp;
+import org.nd4j.linalg.api.ops.TransformOp;
+import org.nd4j.linalg.cpu.nativecpu.buffer.BaseCpuDataBuffer;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.profiler.OpProfiler;
+import org.nd4j.linalg.profiler.ProfilerConfig;
+import org.nd4j.nativeblas.NativeOps;
+import org.nd4j.nativeblas.NativeOpsHolder;
+import org.nd4j.nativeblas.OpaqueDataBuffer;
+
+/**
+ * Replays a recorded op by calling libnd4j's entry point directly, with every pointer prepared when the op is
+ * recorded: the same native call that ND4J's CPU executioner ends in, without the Java-side work it repeats on every
+ * call (lists of the context's arrays for its profiling hook, a fresh {@code Pointer} per buffer address and per
+ * {@code Environment} lookup). Measured on the ridership RNN (notebook 05): that work made about 0.5 MB of garbage per
+ * batch and a young collection every three epochs.
+ *
+ * <p>Only on ND4J's CPU backend, and only while ND4J's op profiler checks nothing (NaN/Inf panic, timing, native
+ * statistics) and no {@code ND4J_MKL_FALLBACK} override is set: in every other case, and for any op kind not handled
+ * here, {@link #prepare} answers {@code null} and the tape runs the op through the executioner as before. This class
+ * names CPU-backend classes, so {@link OpTape} touches it only after {@link #AVAILABLE} says the CPU backend is in
+ * use.
+ */
+final class DirectCpuCalls {
+    private DirectCpuCalls() {
+    }
+
+    /** One prepared native call. */
+    interface Exec {
+        void run();
+    }
+
+    /** Whether ND4J's executioner is the CPU backend's (read once; the backend does not change in a JVM). */
+    static final boolean AVAILABLE = detect();
+
+    private static boolean detect() {
+        if (Boolean.getBoolean("seqbook.executionerOps") || System.getenv("ND4J_MKL_FALLBACK") != null) {
+            return false;
+        }
+        return Nd4j.getExecutioner().getClass().getName().equals(
+                "org.nd4j.linalg.cpu.nativecpu.ops.NativeOpExecutioner");
+    }
+
+    private static final class Native {
+        static final NativeOps OPS = NativeOpsHolder.getInstance().getDeviceNativeOps();
+        /** The executioner passes a scratch pointer array as libnd4j's "extra pointers"; the CPU loops ignore it. */
+        static final PointerPointer EXTRAS = new PointerPointer(32);
+    }
+
+    /** Whether ND4J's op profiler asks for per-op checks that only the executioner performs. */
+    static boolean profilerChecks() {
+        ProfilerConfig c = OpProfiler.getInstance().getConfig();
+        return c != null && (c.isCheckForNAN() || c.isCheckForINF() || c.isCheckElapsedTime() || c.isNativeStatistics()
+                || c.isStackTrace());
+    }
+
+    /**
+     * The direct call for {@code custom} (with its native {@code context}) or {@code legacy} (reading {@code x},
+     * writing {@code z}), or {@code null} when it must go through the executioner.
+     */
+    static Exec prepare(CustomOp custom, OpContext context, Op legacy, INDArray x, INDArray z) {
+        if (!AVAILABLE || profilerChecks()) {
+            return null;
+        }
+        if (custom != null) {
+            long hash = custom.opHash();
+            Pointer ctx = context.contextPointer();
+            String name = custom.opName();
+            return () -> {
+                int status = Native.OPS.execCustomOp2(null, hash, ctx);
+                if (status != 0 || Native.OPS.lastErrorCode() != 0) {
+                    throw new IllegalStateException("ND4J op " + name + " failed: " + Native.OPS.lastErrorMessage());
+                }
+            };
+        }
+        if (!(x.data() instanceof BaseCpuDataBuffer) || !(z.data() instanceof BaseCpuDataBuffer)) {
+            return null;
+        }
+        // the op's extra arguments (Step's cutoff) as the executioner passes them: a buffer of z's type, kept
+        // reachable by the call
+        Object[] extraArgs = legacy.extraArgs();
+        DataBuffer extraBuffer = extraArgs == null || extraArgs.length == 0 ? null
+                : legacy.extraArgsDataBuff(z.dataType());
+        Pointer extra = extraBuffer == null ? null : extraBuffer.addressPointer();
+        int opNum = legacy.opNum();
+        OpaqueDataBuffer xb = buffer(x);
+        LongPointer xs = shape(x);
+        OpaqueDataBuffer zb = buffer(z);
+        LongPointer zs = shape(z);
+        NativeOps ops = Native.OPS;
+        PointerPointer extras = Native.EXTRAS;
+        if (legacy instanceof ScalarOp s && s.getOpType() == Op.Type.SCALAR) {
+            INDArray scalar = s.scalar();
+            if (scalar == null || !(scalar.data() instanceof BaseCpuDataBuffer) || scalar.dataType() != x.dataType()) {
+                return null;
+            }
+            OpaqueDataBuffer sb = buffer(scalar);
+            LongPointer ss = shape(scalar);
+            return () -> {
+                ops.execScalar(extras, opNum, xb, xs, null, zb, zs, null, sb, ss, null, extra);
+                keep(extraBuffer);
+                check(ops, legacy);
+            };
+        }
+        if (legacy instanceof TransformOp t) {
+            return switch (t.getOpType()) {
+                case TRANSFORM_STRICT -> () -> {
+                    ops.execTransformStrict(extras, opNum, xb, xs, null, zb, zs, null, extra);
+                    keep(extraBuffer);
+                    check(ops, legacy);
+                };
+                case TRANSFORM_SAME -> () -> {
+                    ops.execTransformSame(extras, opNum, xb, xs, null, zb, zs, null, extra);
+                    keep(extraBuffer);
+                    check(ops, legacy);
+                };
+                case TRANSFORM_FLOAT -> () -> {
+                    ops.execTransformFloat(extras, opNum, xb, xs, null, zb, zs, null, extra);
+                    keep(extraBuffer);
+                    check(ops, legacy);
+                };
+                case TRANSFORM_ANY -> () -> {
+                    ops.execTransformAny(extras, opNum, xb, xs, null, zb, zs, null, extra);
+                    keep(extraBuffer);
+                    check(ops, legacy);
+                };
+                default -> null;
+            };
+        }
+        return null;
+    }
+
+    private static OpaqueDataBuffer buffer(INDArray a) {
+        return ((BaseCpuDataBuffer) a.data()).getOpaqueDataBuffer();
+    }
+
+    private static LongPointer shape(INDArray a) {
+        return (LongPointer) a.shapeInfoDataBuffer().addressPointer();
+    }
+
+    private static void check(NativeOps ops, Op op) {
+        if (ops.lastErrorCode() != 0) {
+            throw new IllegalStateException("ND4J op " + op.opName() + " failed: " + ops.lastErrorMessage());
+        }
+    }
+
+    /** References {@code buffer} from a prepared call, so that the native memory its pointer addresses stays alive. */
+    private static void keep(DataBuffer buffer) {
+        if (buffer != null && buffer.length() < 0) {
+            throw new AssertionError();
+        }
+    }
+}
