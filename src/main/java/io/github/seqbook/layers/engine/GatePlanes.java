@@ -47,6 +47,11 @@ final class GatePlanes {
         return all.reshape('c', gates, all.length() / gates);
     }
 
+    /** Every plane, {@code [gates, steps * batch, units]}, contiguous (the shape {@link #byGate} gives a row matrix). */
+    INDArray planes() {
+        return all.reshape('c', gates, all.size(1) * all.size(2), all.size(3));
+    }
+
     /** Gate {@code k} of all steps, {@code [steps * batch, units]}, contiguous. */
     INDArray plane(int k) {
         return planes[k];

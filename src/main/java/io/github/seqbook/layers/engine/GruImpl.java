@@ -10,16 +10,21 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** The network-side {@link Gru}: Keras' GRU with {@code reset_after=True}, time-major, hand-written backward pass. */
 public final class GruImpl extends TimeMajorRnnImpl<Gru> {
-    /** Gate values per step, {@code [steps, batch, 3u]}: z, r (after sigmoid), candidate (after tanh). */
-    private StepArray gates;
-    /** Recurrent products per step, {@code [steps, batch, 3u]}: {@code h·RW + c}, kept for the reset gate's gradient. */
+    /** Gate values, one plane per gate: z, r (after sigmoid), candidate (after tanh). */
+    private GatePlanes gates;
+    /** The input product {@code x·W + b} of all steps, {@code [steps, batch, 3u]}, as the matrix product writes it. */
+    private StepArray inputProduct;
+    /** Recurrent products per step, {@code [steps, batch, 3u]}: {@code h·RW + c}, as the matrix product writes them. */
     private StepArray recurrent;
+    /** The recurrent products again, one plane per gate, kept for the candidate and the reset gate's gradient. */
+    private GatePlanes recurrentPlanes;
     /** {@code h_prev - candidate} per step, {@code [steps, batch, u]} (also scratch during the step). */
     private StepArray diff;
-    /** Backward: derivatives sigmoid'(z), sigmoid'(r), tanh'(candidate), {@code [steps, batch, 3u]}. */
-    private StepArray derivs;
+    /** Backward: derivatives sigmoid'(z), sigmoid'(r), tanh'(candidate), one plane per gate. */
+    private GatePlanes derivs;
     /**
-     * Backward: gradients per step, {@code [steps, batch, 4u]}: dL/d(z, r pre-activations), dL/d(recurrent candidate
+     * Backward: gradients per step, {@code [steps, batch, 4u]} (computed gate by gate in a {@code [4, batch, u]}
+     * scratch, then copied here for the weight products): dL/d(z, r pre-activations), dL/d(recurrent candidate
      * product), dL/d(candidate pre-activation). The first 3u columns are dL/d(h·RW + c), in RW's column order.
      */
     private StepArray grads;
@@ -33,15 +38,17 @@ public final class GruImpl extends TimeMajorRnnImpl<Gru> {
     @Override
     protected void allocateForward(DataType type, int batch, int steps) {
         int u = units();
-        gates = new StepArray(type, steps, batch, 3 * u);
+        gates = new GatePlanes(type, 3, steps, batch, u);
+        inputProduct = new StepArray(type, steps, batch, 3 * u);
         recurrent = new StepArray(type, steps, batch, 3 * u);
+        recurrentPlanes = new GatePlanes(type, 3, steps, batch, u);
         diff = new StepArray(type, steps, batch, u);
     }
 
     @Override
     protected void allocateBackward(DataType type, int batch, int steps) {
         int u = units();
-        derivs = new StepArray(type, steps, batch, 3 * u);
+        derivs = new GatePlanes(type, 3, steps, batch, u);
         grads = new StepArray(type, steps, batch, 4 * u);
         inputGrads = new StepArray(type, steps, batch, 3 * u);
     }
@@ -57,27 +64,33 @@ public final class GruImpl extends TimeMajorRnnImpl<Gru> {
         INDArray rw = params.get(Gru.RECURRENT_KERNEL);
         INDArray b = params.get(Gru.BIAS);
         dropout.recordKernels(ops, params.get(Gru.KERNEL), rw);
-        // Input side of every gate for all steps in one product: x·W + b (with dropout: each gate's masked inputs).
-        dropout.recordInputProduct(ops, x, params.get(Gru.KERNEL), gates.rows());
-        ops.add(gates.rows(), biasRow(b, 0), gates.rows());
+        // Input side of every gate for all steps in one product: x·W + b (with dropout: each gate's masked inputs),
+        // then into the gate planes, where every element-wise op of the steps reads contiguous blocks.
+        dropout.recordInputProduct(ops, x, params.get(Gru.KERNEL), inputProduct.rows());
+        ops.add(inputProduct.rows(), biasRow(b, 0), inputProduct.rows());
+        ops.copy(GatePlanes.byGate(inputProduct.rows(), 3), gates.planes());
         // The recurrent side starts from its bias c; each step adds h·RW.
         ops.fillRows(recurrent.rows(), biasRow(b, 1));
         for (int t = 0; t < steps; t++) {
             INDArray hPrev = h.step(t);
-            INDArray zr = gates.step(t, 0, 2 * u);
-            INDArray candidate = gates.step(t, 2 * u, 3 * u);
+            INDArray z = gates.at(0, t);
+            INDArray r = gates.at(1, t);
+            INDArray candidate = gates.at(2, t);
             INDArray d = diff.step(t);
             // With recurrent dropout the products see each gate's masked state; h' below mixes the unmasked one.
             dropout.recordRecurrentProduct(ops, h, t, rw, recurrent.step(t));
-            ops.add(zr, recurrent.step(t, 0, 2 * u), zr);
-            ops.sigmoid(zr, zr);
+            ops.copy(GatePlanes.byGate(recurrent.step(t), 3), recurrentPlanes.step(t));
+            ops.add(z, recurrentPlanes.at(0, t), z);
+            ops.add(r, recurrentPlanes.at(1, t), r);
+            ops.sigmoid(z, z);
+            ops.sigmoid(r, r);
             // reset_after: r multiplies the recurrent product (its bias included), not the previous state.
-            ops.mul(gates.step(t, u, 2 * u), recurrent.step(t, 2 * u, 3 * u), d);
+            ops.mul(r, recurrentPlanes.at(2, t), d);
             ops.add(candidate, d, candidate);
             ops.tanh(candidate, candidate);
             // h' = z ⊙ (h - h~) + h~
             ops.sub(hPrev, candidate, d);
-            ops.mul(gates.step(t, 0, u), d, h.step(t + 1));
+            ops.mul(z, d, h.step(t + 1));
             ops.add(h.step(t + 1), candidate, h.step(t + 1));
         }
     }
@@ -88,30 +101,35 @@ public final class GruImpl extends TimeMajorRnnImpl<Gru> {
         int u = units();
         INDArray rw = params.get(Gru.RECURRENT_KERNEL);
         // Activation derivatives for all steps at once, from the activations: s(1 - s) and 1 - c².
-        ops.timesOneMinus(gates.columns(0, 2 * u), derivs.columns(0, 2 * u));
-        ops.oneMinusSquare(gates.columns(2 * u, 3 * u), derivs.columns(2 * u, 3 * u));
+        ops.timesOneMinus(gates.plane(0), derivs.plane(0));
+        ops.timesOneMinus(gates.plane(1), derivs.plane(1));
+        ops.oneMinusSquare(gates.plane(2), derivs.plane(2));
 
+        int n = Math.toIntExact(h.step(0).size(0));
+        INDArray stepGrads = ops.scratch("gate gradients", 4, n, u);
+        INDArray gz = stepGrads.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.all());
+        INDArray gr = stepGrads.get(NDArrayIndex.point(1), NDArrayIndex.all(), NDArrayIndex.all());
+        INDArray gRecCand = stepGrads.get(NDArrayIndex.point(2), NDArrayIndex.all(), NDArrayIndex.all());
+        INDArray gCand = stepGrads.get(NDArrayIndex.point(3), NDArrayIndex.all(), NDArrayIndex.all());
         for (int t = steps - 1; t >= 0; t--) {
             INDArray dhT = dh.step(t);
-            INDArray gz = grads.step(t, 0, u);
-            INDArray gr = grads.step(t, u, 2 * u);
-            INDArray gRecCand = grads.step(t, 2 * u, 3 * u);
-            INDArray gCand = grads.step(t, 3 * u, 4 * u);
             // Update gate: dL/dz = dh ⊙ (h_prev - h~), through the sigmoid.
             ops.mul(dhT, diff.step(t), gz);
-            ops.mul(gz, derivs.step(t, 0, u), gz);
+            ops.mul(gz, derivs.at(0, t), gz);
             // dh ⊙ z flows straight to the previous state.
-            ops.mul(dhT, gates.step(t, 0, u), gCand);
+            ops.mul(dhT, gates.at(0, t), gCand);
             if (t > 0) {
                 ops.add(dh.step(t - 1), gCand, dh.step(t - 1));
             }
             // Candidate: dL/dh~ = dh ⊙ (1 - z), through the tanh.
             ops.sub(dhT, gCand, gCand);
-            ops.mul(gCand, derivs.step(t, 2 * u, 3 * u), gCand);
+            ops.mul(gCand, derivs.at(2, t), gCand);
             // The candidate's recurrent product enters multiplied by r, and r sees that product.
-            ops.mul(gCand, gates.step(t, u, 2 * u), gRecCand);
-            ops.mul(gCand, recurrent.step(t, 2 * u, 3 * u), gr);
-            ops.mul(gr, derivs.step(t, u, 2 * u), gr);
+            ops.mul(gCand, gates.at(1, t), gRecCand);
+            ops.mul(gCand, recurrentPlanes.at(2, t), gr);
+            ops.mul(gr, derivs.at(1, t), gr);
+            // into the row layout the weight products read
+            ops.copy(stepGrads, GatePlanes.byGate(grads.step(t), 4));
             if (t > 0) {
                 dropout.recordRecurrentGradient(ops, grads.step(t, 0, 3 * u), rw, dh, t);
             }

@@ -30,6 +30,8 @@ class GatePlanesTest {
             }
         }
         assertThrows(IndexOutOfBoundsException.class, () -> p.step(4));
+        assertArrayEquals(new long[] {3, 8, 5}, p.planes().shape());
+        assertEquals(p.plane(2), p.planes().get(NDArrayIndex.point(2), NDArrayIndex.all(), NDArrayIndex.all()));
     }
 
     @Test
