@@ -380,7 +380,7 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
 
             forward = new OpTape(dataType);
             // op 0: input NCW [b, nIn, t] -> time-major buffer, when the input is not time-major already
-            forward.scale(Nd4j.create(dataType, b, nIn, t).permute(2, 0, 1), 1.0, x.reshape('c', t, b, nIn));
+            forward.copy(Nd4j.create(dataType, b, nIn, t).permute(2, 0, 1), x.reshape('c', t, b, nIn));
             forward.gemm(x, tap(w2, kernel - 1), z, false, false, false);
             site(xSites, forward, 0, 0, rows);
             for (int j = kernel - 2; j >= 0; j--) {
@@ -404,7 +404,7 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
 
             backward = new OpTape(dataType);
             // op 0: dL/d output NCW [b, nOut, t] -> time-major buffer, when it is not time-major already
-            backward.scale(Nd4j.create(dataType, b, nOut, t).permute(2, 0, 1), 1.0, dy.reshape('c', t, b, nOut));
+            backward.copy(Nd4j.create(dataType, b, nOut, t).permute(2, 0, 1), dy.reshape('c', t, b, nOut));
             switch (act) {
                 case "relu" -> { // from the output: y > 0 exactly where z > 0
                     backward.reluBackward(y, dy, dz); // two ops: step(y), then times dy

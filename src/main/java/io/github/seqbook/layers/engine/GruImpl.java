@@ -141,8 +141,8 @@ public final class GruImpl extends TimeMajorRnnImpl<Gru> {
         dropout.recordRecurrentKernelGradient(ops, h, steps, recGrads, gradients.get(Gru.RECURRENT_KERNEL));
         ops.sumRows(recGrads, biasRow(gb, 1), false);
         INDArray in = inputGrads.rows();
-        ops.scale(grads.columns(0, 2 * u), 1.0, inputGrads.columns(0, 2 * u));
-        ops.scale(grads.columns(3 * u, 4 * u), 1.0, inputGrads.columns(2 * u, 3 * u));
+        ops.copy(grads.columns(0, 2 * u), inputGrads.columns(0, 2 * u));
+        ops.copy(grads.columns(3 * u, 4 * u), inputGrads.columns(2 * u, 3 * u));
         dropout.recordKernelGradient(ops, x, in, gradients.get(Gru.KERNEL));
         ops.sumRows(in, biasRow(gb, 0), false);
         dropout.recordInputGradient(ops, in, params.get(Gru.KERNEL), dx);

@@ -212,7 +212,7 @@ final class KerasDropout {
                 INDArray from = kernel.get(NDArrayIndex.all(), NDArrayIndex.interval((long) g * colsPerGate, (long) (g + 1) * colsPerGate));
                 INDArray to = blockKernel.get(NDArrayIndex.interval((long) g * width, (long) (g + 1) * width),
                         NDArrayIndex.interval((long) g * colsPerGate, (long) (g + 1) * colsPerGate));
-                ops.scale(from, 1.0, to);
+                ops.copy(from, to);
             }
         }
 
@@ -261,7 +261,7 @@ final class KerasDropout {
                 org.nd4j.linalg.indexing.INDArrayIndex cols = NDArrayIndex.interval((long) g * colsPerGate, (long) (g + 1) * colsPerGate);
                 ops.gemm(maskedRows.get(NDArrayIndex.all(), NDArrayIndex.interval((long) g * width, (long) (g + 1) * width)),
                         dOut.get(NDArrayIndex.all(), cols), block, true, false, false);
-                ops.scale(block, 1.0, grad.get(NDArrayIndex.all(), cols));
+                ops.copy(block, grad.get(NDArrayIndex.all(), cols));
             }
         }
     }
