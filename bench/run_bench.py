@@ -28,7 +28,8 @@ JAR = os.path.join(REPO, "target", "seqbook.jar")
 
 # The JVM options of the notebooks' kernel (src/scripts/setup.sh writes them into kernel.json), so that the DL4J side
 # runs as the notebooks do: the default 1g heap and its JavaCPP bound (heap + 800 MB). Keep the two in step.
-KERNEL_JVM_OPTIONS = ["-Xmx1g", "-XX:+UseSerialGC", "-Xmn64m", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=1824m"]
+KERNEL_JVM_OPTIONS = ["-Xmx1g", "-XX:+UseSerialGC", "-Xmn64m", "-XX:SurvivorRatio=2",
+                      "-Dorg.bytedeco.javacpp.maxPhysicalBytes=1824m"]
 
 
 # Models whose epochs take well under a second on both sides (the linear ones, the 1-unit RNN, notebook 05's 33-batch

@@ -90,7 +90,8 @@ class FreshSetupIT {
         assertTrue(argv.contains("SafeKernelLauncher") && argv.contains("-Xmx1g") && argv.contains("{connection_file}"),
                 argv);
         // the native-memory bound that keeps a notebook's kernel within Binder's 2 GB: heap + 800 MB
-        assertTrue(argv.contains("-Dorg.bytedeco.javacpp.maxPhysicalBytes=1824m") && argv.contains("-XX:+UseSerialGC"),
+        assertTrue(argv.contains("-Dorg.bytedeco.javacpp.maxPhysicalBytes=1824m") && argv.contains("-XX:+UseSerialGC")
+                && argv.contains("-XX:SurvivorRatio=2"),
                 argv);
         assertEquals("java", spec.path("language").asText());
         assertTrue(Files.size(kernelDir.resolve("rjk.jar")) > 1_000_000, "kernel jar missing");
