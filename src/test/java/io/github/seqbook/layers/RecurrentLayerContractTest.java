@@ -61,6 +61,21 @@ abstract class RecurrentLayerContractTest {
     }
 
     @Test
+    void alternatingBatchShapesReuseTheirRecordingsWithTheSameGradients() {
+        MultiLayerNetwork kept = smallNet(RNNFormat.NCW);
+        MultiLayerNetwork fresh = smallNet(RNNFormat.NCW);
+        int[] batches = {4, 3, 4, 3, 4};
+        for (int i = 0; i < batches.length; i++) {
+            INDArray x = LayerTesting.ncwInput(batches[i], 2, 5, 20 + i);
+            INDArray y = LayerTesting.ncwInput(batches[i], 3, 5, 40 + i);
+            ((io.github.seqbook.layers.engine.TimeMajorRnnImpl<?>) fresh.getLayer(0)).forgetShapes();
+            assertEquals(LayerTesting.gradients(fresh, x, y), LayerTesting.gradients(kept, x, y), "batch " + i);
+        }
+        assertEquals(2, ((io.github.seqbook.layers.engine.TimeMajorRnnImpl<?>) kept.getLayer(0)).recordings());
+        assertEquals(5, ((io.github.seqbook.layers.engine.TimeMajorRnnImpl<?>) fresh.getLayer(0)).recordings());
+    }
+
+    @Test
     void forwardMatchesPlainJavaReference() {
         MultiLayerNetwork net = smallNet(RNNFormat.NCW);
         INDArray x = LayerTesting.ncwInput(3, 2, 5, 11);

@@ -36,6 +36,24 @@ public final class GruImpl extends TimeMajorRnnImpl<Gru> {
     }
 
     @Override
+    protected Object saveWorkArrays() {
+        return new Object[] {gates, inputProduct, recurrent, recurrentPlanes, diff, derivs, grads, inputGrads};
+    }
+
+    @Override
+    protected void restoreWorkArrays(Object saved) {
+        Object[] a = (Object[]) saved;
+        gates = (GatePlanes) a[0];
+        inputProduct = (StepArray) a[1];
+        recurrent = (StepArray) a[2];
+        recurrentPlanes = (GatePlanes) a[3];
+        diff = (StepArray) a[4];
+        derivs = (GatePlanes) a[5];
+        grads = (StepArray) a[6];
+        inputGrads = (StepArray) a[7];
+    }
+
+    @Override
     protected void allocateForward(DataType type, int batch, int steps) {
         int u = units();
         gates = new GatePlanes(type, 3, steps, batch, u);

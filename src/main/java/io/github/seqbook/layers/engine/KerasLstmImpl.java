@@ -50,6 +50,23 @@ public final class KerasLstmImpl extends TimeMajorRnnImpl<KerasLstm> {
     }
 
     @Override
+    protected Object saveWorkArrays() {
+        return new Object[] {pre, gates, cells, cellTanh, factors, outToCell, gateGrads};
+    }
+
+    @Override
+    protected void restoreWorkArrays(Object saved) {
+        Object[] a = (Object[]) saved;
+        pre = (StepArray) a[0];
+        gates = (GatePlanes) a[1];
+        cells = (StepArray) a[2];
+        cellTanh = (StepArray) a[3];
+        factors = (GatePlanes) a[4];
+        outToCell = (StepArray) a[5];
+        gateGrads = (StepArray) a[6];
+    }
+
+    @Override
     protected void allocateForward(DataType type, int batch, int steps) {
         int u = units();
         pre = new StepArray(type, steps, batch, 4 * u);

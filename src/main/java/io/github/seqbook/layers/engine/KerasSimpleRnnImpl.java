@@ -17,6 +17,17 @@ public final class KerasSimpleRnnImpl extends TimeMajorRnnImpl<KerasSimpleRnn> {
     }
 
     @Override
+    protected Object saveWorkArrays() {
+        return new Object[] {dPre};
+    }
+
+    @Override
+    protected void restoreWorkArrays(Object saved) {
+        Object[] a = (Object[]) saved;
+        dPre = (StepArray) a[0];
+    }
+
+    @Override
     protected void allocateForward(DataType type, int batch, int steps) {
         // The pre-activations are computed in h itself and activated in place: nothing else to keep.
     }

@@ -23,6 +23,20 @@ public final class LayerNormSimpleRnnImpl extends TimeMajorRnnImpl<LayerNormSimp
     }
 
     @Override
+    protected Object saveWorkArrays() {
+        return new Object[] {norm, inv, dOut, dPre};
+    }
+
+    @Override
+    protected void restoreWorkArrays(Object saved) {
+        Object[] a = (Object[]) saved;
+        norm = (StepArray) a[0];
+        inv = (StepArray) a[1];
+        dOut = (StepArray) a[2];
+        dPre = (StepArray) a[3];
+    }
+
+    @Override
     protected void allocateForward(DataType type, int batch, int steps) {
         norm = new StepArray(type, steps, batch, units());
         inv = new StepArray(type, steps, batch, 1);

@@ -22,6 +22,17 @@ public final class RecurrentLoopImpl extends TimeMajorRnnImpl<RecurrentLoop> {
     }
 
     @Override
+    protected Object saveWorkArrays() {
+        return new Object[] {memory};
+    }
+
+    @Override
+    protected void restoreWorkArrays(Object saved) {
+        Object[] a = (Object[]) saved;
+        memory = (StepArray[]) a[0];
+    }
+
+    @Override
     protected void allocateForward(DataType type, int batch, int steps) {
         int[] widths = cell().memoryWidths();
         memory = new StepArray[widths.length];

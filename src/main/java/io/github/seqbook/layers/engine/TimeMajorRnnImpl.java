@@ -106,6 +106,15 @@ public abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends B
     protected abstract void recordBackward(OpTape tape, Map<String, INDArray> params, Map<String, INDArray> grads,
                                            int steps, KerasDropout dropout);
 
+    /**
+     * The subclass's work arrays of the current batch shape (whatever {@link #allocateForward} and
+     * {@link #allocateBackward} set), to be given back by {@link #restoreWorkArrays} when that shape returns.
+     */
+    protected abstract Object saveWorkArrays();
+
+    /** Makes the work arrays saved by {@link #saveWorkArrays} the current ones again. */
+    protected abstract void restoreWorkArrays(Object saved);
+
     /** The Keras dropout masks of the current batch shape, or null before the first pass (for tests). */
     final KerasDropout dropout() {
         return batch < 0 ? null : dropout;
@@ -287,11 +296,26 @@ public abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends B
         if (n == batch && t == steps && x != null && x.all().dataType() == dataType) {
             return;
         }
-        closeTapes();
+        // An epoch alternates between batch shapes (full batches, the last partial one, validation chunks of
+        // Training.PREDICT_BATCH): keep the recorded tapes of recent small shapes instead of recording them again.
+        if (x != null) {
+            shelve();
+        }
+        ShapeState kept = shelved.remove(shapeKey(n, t));
+        if (kept != null && kept.x.all().dataType() == dataType) {
+            kept.restore(this);
+            return;
+        }
+        if (kept != null) {
+            kept.close();
+        }
         batch = n;
         steps = t;
+        recordings++;
         dh = null;
         dx = null;
+        backwardTape = null;
+        dropoutForwardTape = null;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             x = new StepArray(dataType, t, n, inputs());
             h = new StepArray(dataType, t + 1, n, units());
@@ -304,18 +328,103 @@ public abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends B
         }
     }
 
-    private void closeTapes() {
-        if (forwardTape != null) {
-            forwardTape.close();
-            forwardTape = null;
+    /** At most this many other batch shapes keep their tapes and work arrays. */
+    private static final int SHELVED_SHAPES = 3;
+    /**
+     * Only shapes whose work arrays are small are kept: {@code batch * steps * max(units, inputs)} at most this
+     * (2M values: the chapter's validation chunks of 250 x 50 steps x 20 units are 250k; notebook 06's 250 chorale
+     * windows x 131 steps x 256 units, 8.4M, are recorded again instead of held).
+     */
+    private static final long SHELVED_MAX_VALUES = 2_000_000;
+
+    private final java.util.LinkedHashMap<Long, ShapeState> shelved = new java.util.LinkedHashMap<>();
+
+    /** Number of forward recordings so far (for tests). */
+    private int recordings;
+
+    /** Number of forward recordings so far: a batch shape records when it is new or was not kept. */
+    public final int recordings() {
+        return recordings;
+    }
+
+    /** Frees the tapes and work arrays kept for batch shapes other than the current one (recorded again on use). */
+    public final void forgetShapes() {
+        shelved.values().forEach(ShapeState::close);
+        shelved.clear();
+    }
+
+    private static long shapeKey(int n, int t) {
+        return ((long) n << 32) | t;
+    }
+
+    /** Moves the current shape's state to {@link #shelved} (or frees it when it is too large to keep). */
+    private void shelve() {
+        ShapeState current = new ShapeState(this);
+        batch = -1;
+        steps = -1;
+        x = null;
+        forwardTape = null;
+        dropoutForwardTape = null;
+        backwardTape = null;
+        if ((long) current.batch * current.steps * Math.max(units(), inputs()) > SHELVED_MAX_VALUES) {
+            current.close();
+            return;
         }
-        if (dropoutForwardTape != null) {
-            dropoutForwardTape.close();
-            dropoutForwardTape = null;
+        shelved.put(shapeKey(current.batch, current.steps), current);
+        while (shelved.size() > SHELVED_SHAPES) {
+            Long eldest = shelved.keySet().iterator().next();
+            shelved.remove(eldest).close();
         }
-        if (backwardTape != null) {
-            backwardTape.close();
-            backwardTape = null;
+    }
+
+    /** One batch shape's arrays and tapes, kept while another shape is in use. */
+    private static final class ShapeState {
+        final int batch;
+        final int steps;
+        final StepArray x;
+        final StepArray h;
+        final StepArray dh;
+        final StepArray dx;
+        final OpTape forwardTape;
+        final OpTape dropoutForwardTape;
+        final OpTape backwardTape;
+        final KerasDropout dropout;
+        final Object work;
+
+        ShapeState(TimeMajorRnnImpl<?> layer) {
+            batch = layer.batch;
+            steps = layer.steps;
+            x = layer.x;
+            h = layer.h;
+            dh = layer.dh;
+            dx = layer.dx;
+            forwardTape = layer.forwardTape;
+            dropoutForwardTape = layer.dropoutForwardTape;
+            backwardTape = layer.backwardTape;
+            dropout = layer.dropout;
+            work = layer.saveWorkArrays();
+        }
+
+        void restore(TimeMajorRnnImpl<?> layer) {
+            layer.batch = batch;
+            layer.steps = steps;
+            layer.x = x;
+            layer.h = h;
+            layer.dh = dh;
+            layer.dx = dx;
+            layer.forwardTape = forwardTape;
+            layer.dropoutForwardTape = dropoutForwardTape;
+            layer.backwardTape = backwardTape;
+            layer.dropout = dropout;
+            layer.restoreWorkArrays(work);
+        }
+
+        void close() {
+            for (OpTape tape : new OpTape[] {forwardTape, dropoutForwardTape, backwardTape}) {
+                if (tape != null) {
+                    tape.close();
+                }
+            }
         }
     }
 
