@@ -99,6 +99,7 @@ public final class Training {
                     .reduce("", String::concat));
         }
         applyClipping(model, options);
+        UnregularizedUpdaterBlock.install(model);
         if (!Double.isNaN(options.learningRate())) {
             setLearningRate(model, options.learningRate());
         }
