@@ -35,6 +35,12 @@ final class DirectCpuCalls {
     private DirectCpuCalls() {
     }
 
+    /** libnd4j's entry point of one kind of legacy transform (strict, same, float, any: the same arguments). */
+    private interface TransformEntry {
+        void exec(PointerPointer extras, int opNum, OpaqueDataBuffer x, LongPointer xShape, LongPointer xDeviceShape,
+                  OpaqueDataBuffer z, LongPointer zShape, LongPointer zDeviceShape, Pointer extraParams);
+    }
+
     /** One prepared native call. */
     interface Exec {
         void run();
@@ -113,28 +119,20 @@ final class DirectCpuCalls {
             };
         }
         if (legacy instanceof TransformOp t) {
-            return switch (t.getOpType()) {
-                case TRANSFORM_STRICT -> () -> {
-                    ops.execTransformStrict(extras, opNum, xb, xs, null, zb, zs, null, extra);
-                    keep(extraBuffer);
-                    check(ops, legacy);
-                };
-                case TRANSFORM_SAME -> () -> {
-                    ops.execTransformSame(extras, opNum, xb, xs, null, zb, zs, null, extra);
-                    keep(extraBuffer);
-                    check(ops, legacy);
-                };
-                case TRANSFORM_FLOAT -> () -> {
-                    ops.execTransformFloat(extras, opNum, xb, xs, null, zb, zs, null, extra);
-                    keep(extraBuffer);
-                    check(ops, legacy);
-                };
-                case TRANSFORM_ANY -> () -> {
-                    ops.execTransformAny(extras, opNum, xb, xs, null, zb, zs, null, extra);
-                    keep(extraBuffer);
-                    check(ops, legacy);
-                };
+            TransformEntry entry = switch (t.getOpType()) {
+                case TRANSFORM_STRICT -> ops::execTransformStrict;
+                case TRANSFORM_SAME -> ops::execTransformSame;
+                case TRANSFORM_FLOAT -> ops::execTransformFloat;
+                case TRANSFORM_ANY -> ops::execTransformAny;
                 default -> null;
+            };
+            if (entry == null) {
+                return null;
+            }
+            return () -> {
+                entry.exec(extras, opNum, xb, xs, null, zb, zs, null, extra);
+                keep(extraBuffer);
+                check(ops, legacy);
             };
         }
         return null;
