@@ -99,7 +99,6 @@ public final class Training {
                     .reduce("", String::concat));
         }
         applyClipping(model, options);
-        UnregularizedUpdaterBlock.install(model);
         if (!Double.isNaN(options.learningRate())) {
             setLearningRate(model, options.learningRate());
         }
@@ -108,6 +107,7 @@ public final class Training {
                 .toArray(String[]::new));
         PrintStream out = options.out();
 
+        boolean updaterBlocksReplaced = false;
         INDArray xAll = toNcw(train.x());
         INDArray yAll = toNcw(train.y());
         // Rows flattened to 2-D so one native gather shuffles them.
@@ -146,6 +146,10 @@ public final class Training {
                     } else {
                         fitBatch(model, bx, by);
                         score = model.score();
+                        if (!updaterBlocksReplaced) {
+                            // after DL4J's first step has created the updater (see UnregularizedUpdaterBlock)
+                            updaterBlocksReplaced = UnregularizedUpdaterBlock.install(model) >= 0;
+                        }
                     }
                     double loss = kerasLoss(score, by);
                     if (!Double.isFinite(loss)) {

@@ -53,6 +53,12 @@ class UnregularizedUpdaterBlockTest {
         for (IUpdater updater : new IUpdater[] {new Adam(0.01), new Nesterovs(0.05, 0.9)}) {
             MultiLayerNetwork dl4j = net(updater.clone(), 0);
             MultiLayerNetwork ours = net(updater.clone(), 0);
+            assertEquals(-1, UnregularizedUpdaterBlock.install(ours), "no updater before the first step");
+            Nd4j.getRandom().setSeed(99);
+            INDArray x = Nd4j.rand(DataType.FLOAT, 8, 4);
+            INDArray y = Nd4j.rand(DataType.FLOAT, 8, 2);
+            dl4j.fit(x, y);
+            ours.fit(x, y);
             assertEquals(1, UnregularizedUpdaterBlock.install(ours), updater.toString());
             assertInstanceOf(UnregularizedUpdaterBlock.class,
                     ((BaseMultiLayerUpdater<?>) ours.getUpdater()).getUpdaterBlocks().get(0));
@@ -67,8 +73,10 @@ class UnregularizedUpdaterBlockTest {
     @Test
     void blocksWithRegularizationStayDl4jsAndKeepIt() {
         MultiLayerNetwork regularized = net(new Adam(0.01), 0.1);
-        assertEquals(0, UnregularizedUpdaterBlock.install(regularized));
         MultiLayerNetwork plain = net(new Adam(0.01), 0);
+        train(regularized);
+        train(plain);
+        assertEquals(0, UnregularizedUpdaterBlock.install(regularized));
         train(regularized);
         train(plain);
         assertNotEquals(plain.params(), regularized.params(), "L2 must still change the training");
