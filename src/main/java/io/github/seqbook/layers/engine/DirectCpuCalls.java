@@ -10,7 +10,6 @@ import org.nd4j.linalg.api.ops.Op;
 import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.ops.ScalarOp;
 import org.nd4j.linalg.api.ops.TransformOp;
-import org.nd4j.linalg.cpu.nativecpu.buffer.BaseCpuDataBuffer;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.profiler.OpProfiler;
 import org.nd4j.linalg.profiler.ProfilerConfig;
@@ -27,9 +26,8 @@ import org.nd4j.nativeblas.OpaqueDataBuffer;
  *
  * <p>Only on ND4J's CPU backend, and only while ND4J's op profiler checks nothing (NaN/Inf panic, timing, native
  * statistics) and no {@code ND4J_MKL_FALLBACK} override is set: in every other case, and for any op kind not handled
- * here, {@link #prepare} answers {@code null} and the tape runs the op through the executioner as before. This class
- * names CPU-backend classes, so {@link OpTape} touches it only after {@link #AVAILABLE} says the CPU backend is in
- * use.
+ * here, {@link #prepare} answers {@code null} and the tape runs the op through the executioner as before. The CPU
+ * backend's buffer class is looked up by name, so the library compiles and runs on the CUDA backend too.
  */
 final class DirectCpuCalls {
     private DirectCpuCalls() {
@@ -59,6 +57,22 @@ final class DirectCpuCalls {
 
     private static final class Native {
         static final NativeOps OPS = NativeOpsHolder.getInstance().getDeviceNativeOps();
+        /**
+         * The CPU backend's data buffer class and its {@code getOpaqueDataBuffer()}, looked up by name so that this
+         * class also compiles against the CUDA backend (the {@code cuda} Maven profile), where they are absent.
+         */
+        static final Class<?> CPU_BUFFER;
+        static final java.lang.invoke.MethodHandle OPAQUE;
+
+        static {
+            try {
+                CPU_BUFFER = Class.forName("org.nd4j.linalg.cpu.nativecpu.buffer.BaseCpuDataBuffer");
+                OPAQUE = java.lang.invoke.MethodHandles.publicLookup().findVirtual(CPU_BUFFER, "getOpaqueDataBuffer",
+                        java.lang.invoke.MethodType.methodType(OpaqueDataBuffer.class));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("ND4J's CPU backend without BaseCpuDataBuffer.getOpaqueDataBuffer()", e);
+            }
+        }
         /** The executioner passes a scratch pointer array as libnd4j's "extra pointers"; the CPU loops ignore it. */
         static final PointerPointer EXTRAS = new PointerPointer(32);
     }
@@ -89,7 +103,7 @@ final class DirectCpuCalls {
                 }
             };
         }
-        if (!(x.data() instanceof BaseCpuDataBuffer) || !(z.data() instanceof BaseCpuDataBuffer)) {
+        if (!Native.CPU_BUFFER.isInstance(x.data()) || !Native.CPU_BUFFER.isInstance(z.data())) {
             return null;
         }
         // the op's extra arguments (Step's cutoff) as the executioner passes them: a buffer of z's type, kept
@@ -107,7 +121,7 @@ final class DirectCpuCalls {
         PointerPointer extras = Native.EXTRAS;
         if (legacy instanceof ScalarOp s && s.getOpType() == Op.Type.SCALAR) {
             INDArray scalar = s.scalar();
-            if (scalar == null || !(scalar.data() instanceof BaseCpuDataBuffer) || scalar.dataType() != x.dataType()) {
+            if (scalar == null || !Native.CPU_BUFFER.isInstance(scalar.data()) || scalar.dataType() != x.dataType()) {
                 return null;
             }
             OpaqueDataBuffer sb = buffer(scalar);
@@ -139,7 +153,11 @@ final class DirectCpuCalls {
     }
 
     private static OpaqueDataBuffer buffer(INDArray a) {
-        return ((BaseCpuDataBuffer) a.data()).getOpaqueDataBuffer();
+        try {
+            return (OpaqueDataBuffer) Native.OPAQUE.invoke(a.data());
+        } catch (Throwable e) {
+            throw new IllegalStateException("could not read the native buffer of an ND4J array", e);
+        }
     }
 
     private static LongPointer shape(INDArray a) {

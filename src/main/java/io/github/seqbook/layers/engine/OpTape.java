@@ -53,7 +53,7 @@ public final class OpTape implements AutoCloseable {
     private static final boolean DIRECT = cpuBackend();
 
     private static boolean cpuBackend() {
-        // by name, so that this class loads on other backends, where DirectCpuCalls' CPU classes are absent
+        // by name: the CPU backend's executioner class is absent on the other backends
         return Nd4j.getExecutioner().getClass().getName().equals("org.nd4j.linalg.cpu.nativecpu.ops.NativeOpExecutioner")
                 && DirectCpuCalls.AVAILABLE;
     }
