@@ -3,7 +3,6 @@ package io.github.seqbook.layers.engine;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
-import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.CustomOp;
 import org.nd4j.linalg.api.ops.Op;
@@ -86,7 +85,9 @@ final class DirectCpuCalls {
 
     /**
      * The direct call for {@code custom} (with its native {@code context}) or {@code legacy} (reading {@code x},
-     * writing {@code z}), or {@code null} when it must go through the executioner.
+     * writing {@code z}), or {@code null} when it must go through the executioner. The call holds only native
+     * pointers: the caller keeps the op, its context and {@code x} and {@code z} reachable for as long as it runs it
+     * ({@link OpTape} does).
      */
     static Exec prepare(CustomOp custom, OpContext context, Op legacy, INDArray x, INDArray z) {
         if (!AVAILABLE || profilerChecks()) {
@@ -96,22 +97,17 @@ final class DirectCpuCalls {
             long hash = custom.opHash();
             Pointer ctx = context.contextPointer();
             String name = custom.opName();
-            return () -> {
-                int status = Native.OPS.execCustomOp2(null, hash, ctx);
-                if (status != 0 || Native.OPS.lastErrorCode() != 0) {
-                    throw new IllegalStateException("ND4J op " + name + " failed: " + Native.OPS.lastErrorMessage());
-                }
-            };
+            return () -> check(Native.OPS, Native.OPS.execCustomOp2(null, hash, ctx), name);
         }
         if (!Native.CPU_BUFFER.isInstance(x.data()) || !Native.CPU_BUFFER.isInstance(z.data())) {
             return null;
         }
-        // the op's extra arguments (Step's cutoff) as the executioner passes them: a buffer of z's type, kept
-        // reachable by the call
+        // the op's extra arguments (Step's cutoff) as the executioner passes them: a constant buffer of z's type,
+        // which the op keeps (and the tape keeps the op, its scalar and its arrays for as long as it replays)
         Object[] extraArgs = legacy.extraArgs();
-        DataBuffer extraBuffer = extraArgs == null || extraArgs.length == 0 ? null
-                : legacy.extraArgsDataBuff(z.dataType());
-        Pointer extra = extraBuffer == null ? null : extraBuffer.addressPointer();
+        Pointer extra = extraArgs == null || extraArgs.length == 0 ? null
+                : legacy.extraArgsDataBuff(z.dataType()).addressPointer();
+        String name = legacy.opName();
         int opNum = legacy.opNum();
         OpaqueDataBuffer xb = buffer(x);
         LongPointer xs = shape(x);
@@ -128,8 +124,7 @@ final class DirectCpuCalls {
             LongPointer ss = shape(scalar);
             return () -> {
                 ops.execScalar(extras, opNum, xb, xs, null, zb, zs, null, sb, ss, null, extra);
-                keep(extraBuffer);
-                check(ops, legacy);
+                check(ops, 0, name);
             };
         }
         if (legacy instanceof TransformOp t) {
@@ -145,8 +140,7 @@ final class DirectCpuCalls {
             }
             return () -> {
                 entry.exec(extras, opNum, xb, xs, null, zb, zs, null, extra);
-                keep(extraBuffer);
-                check(ops, legacy);
+                check(ops, 0, name);
             };
         }
         return null;
@@ -164,16 +158,10 @@ final class DirectCpuCalls {
         return (LongPointer) a.shapeInfoDataBuffer().addressPointer();
     }
 
-    private static void check(NativeOps ops, Op op) {
-        if (ops.lastErrorCode() != 0) {
-            throw new IllegalStateException("ND4J op " + op.opName() + " failed: " + ops.lastErrorMessage());
-        }
-    }
-
-    /** References {@code buffer} from a prepared call, so that the native memory its pointer addresses stays alive. */
-    private static void keep(DataBuffer buffer) {
-        if (buffer != null && buffer.length() < 0) {
-            throw new AssertionError();
+    /** Throws when libnd4j reports a failure of op {@code name} (a non-zero {@code status} or error code). */
+    private static void check(NativeOps ops, int status, String name) {
+        if (status != 0 || ops.lastErrorCode() != 0) {
+            throw new IllegalStateException("ND4J op " + name + " failed: " + ops.lastErrorMessage());
         }
     }
 }

@@ -49,15 +49,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code [n, k] ⊙ [n, 1]}).
  */
 public final class OpTape implements AutoCloseable {
-    /** Whether replayed ops may call libnd4j directly ({@link DirectCpuCalls}): on ND4J's CPU backend. */
-    private static final boolean DIRECT = cpuBackend();
-
-    private static boolean cpuBackend() {
-        // by name: the CPU backend's executioner class is absent on the other backends
-        return Nd4j.getExecutioner().getClass().getName().equals("org.nd4j.linalg.cpu.nativecpu.ops.NativeOpExecutioner")
-                && DirectCpuCalls.AVAILABLE;
-    }
-
     private final DataType type;
     private final List<Call> calls = new ArrayList<>();
     private final Map<String, INDArray> scratch = new HashMap<>();
@@ -304,8 +295,7 @@ public final class OpTape implements AutoCloseable {
 
         /** (Re)prepares the direct call for the current arrays. */
         void prepare() {
-            direct = DIRECT ? DirectCpuCalls.prepare(custom, context, legacy, arrays[0], arrays[arrays.length - 1])
-                    : null;
+            direct = DirectCpuCalls.prepare(custom, context, legacy, arrays[0], arrays[arrays.length - 1]);
         }
 
         void run(OpExecutioner executioner) {

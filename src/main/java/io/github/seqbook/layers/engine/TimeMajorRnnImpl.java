@@ -314,8 +314,6 @@ public abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends B
         recordings++;
         dh = null;
         dx = null;
-        backwardTape = null;
-        dropoutForwardTape = null;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             x = new StepArray(dataType, t, n, inputs());
             h = new StepArray(dataType, t + 1, n, units());
@@ -339,7 +337,6 @@ public abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends B
 
     private final java.util.LinkedHashMap<Long, ShapeState> shelved = new java.util.LinkedHashMap<>();
 
-    /** Number of forward recordings so far (for tests). */
     private int recordings;
 
     /** Number of forward recordings so far: a batch shape records when it is new or was not kept. */
