@@ -294,10 +294,11 @@ public class Dl4jBench {
         }
         History h = spec.trainer().fit(train, valid, epochs, new FitOptions().batchSize(BATCH).out(System.err));
         double[] seconds = h.table().doubleColumn("seconds").asDoubleArray();
+        // value_exact: the metric's every digit, to show that a speed change left the numbers bit for bit
         System.out.printf(java.util.Locale.ROOT,
                 "{\"side\": \"dl4j\", \"model\": \"%s\", \"params\": %d, \"seconds\": %s, \"s_per_epoch\": %.4f, "
-                        + "\"metric\": \"%s\", \"value\": %.6g, \"batches\": %d}%n",
+                        + "\"metric\": \"%s\", \"value\": %.6g, \"value_exact\": \"%s\", \"batches\": %d}%n",
                 name, h.params(), Arrays.toString(seconds), h.secondsPerEpoch(), spec.metric(),
-                h.last(spec.metric()), batches);
+                h.last(spec.metric()), Double.toString(h.last(spec.metric())), batches);
     }
 }

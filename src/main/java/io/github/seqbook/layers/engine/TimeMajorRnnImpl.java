@@ -217,14 +217,14 @@ public abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends B
             throw new IllegalArgumentException("epsilon must have shape " + Arrays.toString(outputShape()) + ", got "
                     + Arrays.toString(eps.shape()));
         }
-        dh.all().assign(toTimeMajor(eps));
+        BlockTransposeCopy.copy(toTimeMajor(eps), dh.all());
         backwardTape.run();
         for (ParamSpec spec : specs) {
             gradientViews.get(spec.key()).assign(gradBuffers.get(spec.key()));
         }
 
         INDArray epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'f');
-        epsOut.assign(fromTimeMajor(dx.all()));
+        BlockTransposeCopy.copy(fromTimeMajor(dx.all()), epsOut);
         Gradient gradient = new DefaultGradient(gradientsFlattened);
         for (ParamSpec spec : specs) {
             gradient.gradientForVariable().put(spec.key(), gradientViews.get(spec.key()));
@@ -261,7 +261,7 @@ public abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends B
             }
         }
         ensureShape(n, t);
-        x.all().assign(toTimeMajor(in));
+        BlockTransposeCopy.copy(toTimeMajor(in), x.all());
         for (String key : stateKeys()) {
             INDArray s0 = initial.get(key);
             if (s0 == null) {
@@ -288,7 +288,7 @@ public abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends B
         forwardInput = training ? input : null;
 
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, outputShape(), 'f');
-        out.assign(fromTimeMajor(h.all().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, steps + 1))));
+        BlockTransposeCopy.copy(fromTimeMajor(h.all().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, steps + 1))), out);
         return out;
     }
 
