@@ -2,7 +2,7 @@ package io.github.seqbook.keras;
 
 import java.util.List;
 
-import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import io.github.seqbook.layers.ElementWiseAdd;
 
 /**
  * Keras' {@code Add()} of the functional API: the element-wise sum of tensors of one shape, for residual and skip
@@ -44,7 +44,7 @@ public final class Add extends Layer {
 
     @Override
     Built build(Shape input) {
-        return new Built(List.of(), null, new ElementWiseVertex(ElementWiseVertex.Op.Add));
+        return new Built(List.of(), null, new ElementWiseAdd());
     }
 
     @Override
