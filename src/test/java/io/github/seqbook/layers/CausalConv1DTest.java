@@ -174,6 +174,27 @@ class CausalConv1DTest {
     }
 
     @Test
+    void trainsRightWhenEveryPassGetsArraysAtTheSameAddresses() {
+        // The batch arrays refilled in place and DL4J's workspaces reusing their memory: every layer sees its input,
+        // output and gradient arrays at the last pass's addresses, and its tapes skip the rebinding (Binding).
+        MultiLayerNetwork ref = net(DataType.FLOAT, Models.causalConv1d(8, 2, 1, Activation.RELU),
+                Models.causalConv1d(4, 2, 2, Activation.TANH));
+        MultiLayerNetwork fast = net(DataType.FLOAT, new CausalConv1D.Builder(8).activation(Activation.RELU).build(),
+                new CausalConv1D.Builder(4).dilation(2).activation(Activation.TANH).build());
+        fast.setParams(ref.params());
+        INDArray x = Nd4j.create(DataType.FLOAT, 16, IN, STEPS);
+        INDArray y = Nd4j.create(DataType.FLOAT, 16, 4, STEPS);
+        for (int b = 0; b < 4; b++) {
+            x.assign(LayerTesting.ncwInput(16, IN, STEPS, 300 + b));
+            y.assign(LayerTesting.ncwInput(16, 4, STEPS, 400 + b));
+            ref.fit(x, y);
+            fast.fit(x, y);
+            assertTrue(maxAbs(ref.params(), fast.params()) < 1e-6, "params after batch " + b);
+            assertTrue(maxAbs(ref.output(x), fast.output(x)) < 1e-5, "outputs after batch " + b);
+        }
+    }
+
+    @Test
     void trainsLikeDl4jLayerFromTheSameStart() {
         // One epoch of Adam on 2 batches, float, from the same seed: the parameters must agree to float round-off.
         MultiLayerNetwork ref = net(DataType.FLOAT, Models.causalConv1d(8, 2, 1, Activation.RELU),

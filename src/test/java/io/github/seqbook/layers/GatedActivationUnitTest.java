@@ -132,6 +132,23 @@ class GatedActivationUnitTest {
         }
     }
 
+    @Test
+    void inputsRefilledInPlaceAreReadAgain() {
+        // The same input array (same address) with new values, pass after pass: nothing stale is replayed.
+        ComputationGraph g = vertexOnly(GatedActivationUnit.bookCode(), 6);
+        INDArray x = Nd4j.create(DataType.DOUBLE, 2, 6, 5);
+        for (int pass = 0; pass < 3; pass++) {
+            Nd4j.getRandom().setSeed(20 + pass);
+            x.assign(Nd4j.randn(DataType.DOUBLE, 2, 6, 5).muli(2));
+            INDArray trained = g.feedForward(new INDArray[] {x}, true).get("gate");
+            INDArray out = g.outputSingle(x);
+            for (int c = 0; c < 3; c++) {
+                assertEquals(reference(x, 1, c, 4, true), trained.getDouble(1, c, 4), 1e-12, "pass " + pass);
+                assertEquals(reference(x, 1, c, 4, true), out.getDouble(1, c, 4), 1e-12, "pass " + pass);
+            }
+        }
+    }
+
     private static Convolution1DLayer conv(int filters, int kernel, int dilation) {
         return new Convolution1DLayer.Builder().nOut(filters).kernelSize(kernel).dilation(dilation)
                 .convolutionMode(ConvolutionMode.Causal).rnnDataFormat(RNNFormat.NCW).activation(Activation.IDENTITY)

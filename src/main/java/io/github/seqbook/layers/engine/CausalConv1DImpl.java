@@ -359,6 +359,11 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
         private final java.util.List<Site> ySites = new java.util.ArrayList<>();
         private final java.util.List<Site> dySites = new java.util.ArrayList<>();
         private final java.util.List<Site> dxSites = new java.util.ArrayList<>();
+        /** DL4J's arrays of the last pass each way, and the first op each replayed (0: the input copy). */
+        private final Binding forwardBinding = new Binding();
+        private final Binding backwardBinding = new Binding();
+        private int forwardFrom;
+        private int backwardFrom;
 
         Tapes(long b, long t) {
             String act = tapedActivation(layerConf().getActivationFn());
@@ -469,6 +474,10 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
 
         /** Output into {@code out} ({@code [t, b, nOut]}, c order) from {@code in} (NCW). */
         void forward(INDArray in, INDArray out) {
+            if (forwardBinding.unchanged(in, out)) {
+                forward.run(forwardFrom);
+                return;
+            }
             INDArray tm = in.permute(2, 0, 1);
             INDArray direct = StepArray.matrixOf(tm);
             if (direct != null) {
@@ -478,11 +487,17 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
                 bind(xSites, xBuffer);
             }
             bind(ySites, out.reshape('c', rows, nOut));
-            forward.run(direct != null ? 1 : 0);
+            forwardFrom = direct != null ? 1 : 0;
+            backwardBinding.reset(); // the backward tape's input and output sites moved
+            forward.run(forwardFrom);
         }
 
         /** dL/d input into {@code eps} ({@code [t, b, nIn]}, c order) from dL/d output {@code epsilon} (NCW). */
         void backward(INDArray epsilon, INDArray eps) {
+            if (backwardBinding.unchanged(epsilon, eps)) {
+                backward.run(backwardFrom);
+                return;
+            }
             INDArray tm = epsilon.permute(2, 0, 1);
             INDArray direct = dySites.isEmpty() ? null : StepArray.matrixOf(tm);
             if (direct != null) {
@@ -492,7 +507,8 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
                 bind(dySites, dyBuffer);
             }
             bind(dxSites, eps.reshape('c', rows, nIn));
-            backward.run(direct != null ? 1 : 0);
+            backwardFrom = direct != null ? 1 : 0;
+            backward.run(backwardFrom);
         }
 
         @Override

@@ -31,6 +31,11 @@ public final class GatedActivationTapes implements AutoCloseable {
     /** The call writing dL/d input (both halves). */
     private final int writeDx;
     private final int forwardOut;
+    /** DL4J's arrays of the last pass each way ({@link Binding}), and the first op each replayed (0: the copy). */
+    private final Binding forwardBinding = new Binding();
+    private final Binding backwardBinding = new Binding();
+    private int forwardFrom;
+    private int backwardFrom;
 
     /**
      * Records the passes for inputs {@code [batch, 2n, steps]}.
@@ -110,6 +115,10 @@ public final class GatedActivationTapes implements AutoCloseable {
      * (what {@code CausalConv1D} returns) is read in place, anything else copied first.
      */
     public void forward(INDArray x, INDArray out) {
+        if (forwardBinding.unchanged(x, out)) {
+            forward.run(forwardFrom);
+            return;
+        }
         INDArray tm = x.permute(2, 0, 1);
         INDArray m = StepArray.matrixOf(tm);
         if (m == null) {
@@ -119,7 +128,8 @@ public final class GatedActivationTapes implements AutoCloseable {
         forward.rebindInput(readA, 0, columns(m, 0, n));
         forward.rebindInput(readB, 0, columns(m, n, 2 * n));
         forward.rebindOutput(forwardOut, out.reshape('c', steps * batch, n));
-        forward.run(m == xBuffer ? 0 : 1);
+        forwardFrom = m == xBuffer ? 0 : 1;
+        forward.run(forwardFrom);
     }
 
     /**
@@ -127,6 +137,10 @@ public final class GatedActivationTapes implements AutoCloseable {
      * ({@code [batch, n, steps]}), for the input of the last {@link #forward}.
      */
     public void backward(INDArray epsilon, INDArray eps) {
+        if (backwardBinding.unchanged(epsilon, eps)) {
+            backward.run(backwardFrom);
+            return;
+        }
         INDArray tm = epsilon.permute(2, 0, 1);
         INDArray m = StepArray.matrixOf(tm);
         if (m == null) {
@@ -138,7 +152,8 @@ public final class GatedActivationTapes implements AutoCloseable {
         }
         INDArray dx = eps.reshape('c', steps * batch, 2 * n);
         backward.rebindOutput(writeDx, GatePlanes.byGate(dx, 2));
-        backward.run(m == eBuffer ? 0 : 1);
+        backwardFrom = m == eBuffer ? 0 : 1;
+        backward.run(backwardFrom);
     }
 
     @Override
