@@ -44,6 +44,11 @@ public final class Training {
      */
     static final double DIVERGENCE_FACTOR = 1e3;
 
+    static {
+        // ND4J 1.0.0-M2.1 makes every new array's shape buffer anew (2-3 us each, a third of a small model's epoch)
+        io.github.seqbook.layers.engine.CachingShapeInfoProvider.install();
+    }
+
     private Training() {
     }
 
