@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.ops.Op;
 import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.ops.ScalarOp;
 import org.nd4j.linalg.api.ops.TransformOp;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.profiler.OpProfiler;
 import org.nd4j.linalg.profiler.ProfilerConfig;
@@ -84,14 +85,23 @@ final class DirectCpuCalls {
     }
 
     /**
-     * The direct call for {@code custom} (with its native {@code context}) or {@code legacy} (reading {@code x},
-     * writing {@code z}), or {@code null} when it must go through the executioner. The call holds only native
+     * The direct call for {@code custom} (with its native {@code context}) or {@code legacy} (reading {@code arrays[0]},
+     * writing the last of {@code arrays}), or {@code null} when it must go through the executioner. A matrix product
+     * calls BLAS itself when it can ({@link BlasGemm}). The call holds only native
      * pointers: the caller keeps the op, its context and {@code x} and {@code z} reachable for as long as it runs it
      * ({@link OpTape} does).
      */
-    static Exec prepare(CustomOp custom, OpContext context, Op legacy, INDArray x, INDArray z) {
+    static Exec prepare(CustomOp custom, OpContext context, Op legacy, INDArray[] arrays) {
         if (!AVAILABLE || profilerChecks()) {
             return null;
+        }
+        INDArray x = arrays[0];
+        INDArray z = arrays[arrays.length - 1];
+        if (custom instanceof Mmul) {
+            Exec blas = BlasGemm.prepare(custom, arrays);
+            if (blas != null) {
+                return blas;
+            }
         }
         if (custom != null) {
             long hash = custom.opHash();

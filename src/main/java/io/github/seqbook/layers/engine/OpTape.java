@@ -295,7 +295,7 @@ public final class OpTape implements AutoCloseable {
 
         /** (Re)prepares the direct call for the current arrays. */
         void prepare() {
-            direct = DirectCpuCalls.prepare(custom, context, legacy, arrays[0], arrays[arrays.length - 1]);
+            direct = DirectCpuCalls.prepare(custom, context, legacy, arrays);
         }
 
         void run(OpExecutioner executioner) {

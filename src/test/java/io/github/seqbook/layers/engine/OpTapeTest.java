@@ -128,6 +128,65 @@ class OpTapeTest {
         assertEquals(rows, back);
     }
 
+    /** A matrix of the given shape as a row block of a taller one (an offset view), e.g. a step of a state array. */
+    private static INDArray rowsOfTaller(DataType type, long rows, long cols) {
+        INDArray tall = Nd4j.rand(type, rows + 3, cols).subi(0.5);
+        return Nd4j.create(tall.data(), new long[] {rows, cols}, new long[] {cols, 1}, 2 * cols, 'c', type);
+    }
+
+    @Test
+    void productsCalledThroughBlasEqualNd4jsOpBitForBit() {
+        long m = 6, k = 5, n = 7;
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            for (int layout = 0; layout < 6; layout++) {
+                for (boolean ta : new boolean[] {false, true}) {
+                    for (boolean tb : new boolean[] {false, true}) {
+                        for (boolean accumulate : new boolean[] {false, true}) {
+                            long[] aShape = ta ? new long[] {k, m} : new long[] {m, k};
+                            long[] bShape = tb ? new long[] {n, k} : new long[] {k, n};
+                            INDArray a = Nd4j.rand(type, aShape).subi(0.5);
+                            INDArray b = Nd4j.rand(type, bShape).subi(0.5);
+                            INDArray c = Nd4j.rand(type, m, n).subi(0.5);
+                            switch (layout) {
+                                case 1 -> a = a.dup('f');
+                                case 2 -> b = b.dup('f');
+                                case 3 -> c = c.dup('f');
+                                case 4 -> { // offset views, as the layers' steps and kernel taps
+                                    a = rowsOfTaller(type, aShape[0], aShape[1]).assign(a);
+                                    c = rowsOfTaller(type, m, n).assign(c);
+                                }
+                                case 5 -> // a column block of a wider matrix (strided rows)
+                                    b = Nd4j.rand(type, bShape[0], 3 * bShape[1]).get(NDArrayIndex.all(),
+                                            NDArrayIndex.interval(bShape[1], 2 * bShape[1])).assign(b);
+                                default -> { }
+                            }
+                            INDArray expected = c.dup(c.ordering());
+                            Nd4j.exec(new org.nd4j.linalg.api.ops.impl.reduce.Mmul(a, b, expected, 1.0,
+                                    accumulate ? 1.0 : 0.0, org.nd4j.linalg.api.blas.params.MMulTranspose.builder()
+                                            .transposeA(ta).transposeB(tb).build()));
+                            try (OpTape tape = new OpTape(type)) {
+                                tape.gemm(a, b, c, ta, tb, accumulate);
+                                String what = type + " layout " + layout + " ta " + ta + " tb " + tb + " acc " + accumulate;
+                                assertTrue(BlasGemm.prepare(new org.nd4j.linalg.api.ops.impl.reduce.Mmul(a, b, c, 1.0,
+                                        accumulate ? 1.0 : 0.0, org.nd4j.linalg.api.blas.params.MMulTranspose.builder()
+                                                .transposeA(ta).transposeB(tb).build()), new INDArray[] {a, b, c}) != null,
+                                        "called through BLAS: " + what);
+                                tape.run();
+                                assertTrue(java.util.Arrays.equals(expected.dup('c').data().asDouble(),
+                                        c.dup('c').data().asDouble()), what);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // vectors stay ND4J ops (libnd4j takes other paths for them)
+        INDArray v = Nd4j.rand(DataType.FLOAT, 1, 5);
+        assertEquals(null, BlasGemm.prepare(new org.nd4j.linalg.api.ops.impl.reduce.Mmul(v, Nd4j.rand(DataType.FLOAT, 5, 4),
+                Nd4j.create(DataType.FLOAT, 1, 4), 1.0, 0.0, org.nd4j.linalg.api.blas.params.MMulTranspose.allFalse()),
+                new INDArray[] {v, Nd4j.rand(DataType.FLOAT, 5, 4), Nd4j.create(DataType.FLOAT, 1, 4)}));
+    }
+
     @Test
     void aFailingReplayedOpIsReportedWithItsName() {
         try (OpTape tape = new OpTape(DataType.DOUBLE)) {
