@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.ops.CustomOp;
 /**
  * A recorded matrix product replayed as one call of OpenBLAS's {@code cblas_sgemm} (or {@code dgemm}), the function
  * libnd4j's {@code matmul} ends in on the CPU backend, with the arguments libnd4j derives from the arrays' strides
- * ({@code MmulHelper::mmulMxM}: column-major when C's rows are contiguous in memory... row-major otherwise, transposes
+ * ({@code MmulHelper::mmulMxM}: column-major when C's columns are contiguous, row-major otherwise, transposes
  * and leading dimensions from A's and B's strides), so the products are the same bit for bit ({@code OpTapeTest}
  * compares them for every layout the tapes record). What the op adds around that call (argument checks, views,
  * shape buffers) cost about 1 us of the 2.4 us a {@code [32, 32] x [32, 32]} product took: the recurrent layers'
