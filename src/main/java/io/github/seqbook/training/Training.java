@@ -146,6 +146,7 @@ public final class Training {
                     INDArray bx = x.get(NDArrayIndex.interval(from, to));
                     INDArray by = y.get(NDArrayIndex.interval(from, to));
                     double score;
+                    ResidentMemoryBound.check();
                     if (step != null) {
                         score = step.fit(bx, by);
                     } else {
@@ -372,6 +373,7 @@ public final class Training {
 
     /** The model's raw output for NCW input; {@code train} keeps dropout on (MC Dropout). */
     static INDArray output(Model model, INDArray ncw, boolean train) {
+        ResidentMemoryBound.check();
         if (model instanceof MultiLayerNetwork net) {
             return net.output(ncw, train);
         }
