@@ -19,10 +19,10 @@ import org.nd4j.linalg.api.ops.CustomOp;
  * shape buffers) cost about 1 us of the 2.4 us a {@code [32, 32] x [32, 32]} product took: the recurrent layers'
  * per-step products.
  *
- * <p>OpenBLAS's Java binding ships with ND4J's CPU backend only, so it is looked up by name (the library also builds
- * against the CUDA backend). Only products of matrices with every dimension at least 2 (libnd4j takes other paths for vectors), float or
- * double, with A, B and C each contiguous along one axis (libnd4j copies other arrays first); anything else stays
- * an ND4J op.
+ * <p>OpenBLAS's Java binding ships with ND4J's CPU backend only, so it is looked up by name (the library also
+ * builds against the CUDA backend). Only products of matrices with every dimension at least 2 (libnd4j takes other
+ * paths for vectors), float or double, with A, B and C each contiguous along one axis (libnd4j copies other arrays
+ * first); anything else stays an ND4J op.
  */
 final class BlasGemm {
     private BlasGemm() {

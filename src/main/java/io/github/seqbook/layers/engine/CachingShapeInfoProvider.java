@@ -88,13 +88,15 @@ public final class CachingShapeInfoProvider extends BaseShapeInfoProvider {
      * provider is in use afterwards. ND4J offers no setter after start-up (its JVM option {@code shapeinfoprovider} is
      * read once, when it starts, before a kernel loads this library), so the field is set by reflection; an ND4J
      * without that field keeps its provider. Arrays made before keep their buffers.
+     * {@code -Dseqbook.shapeInfoCache=false} keeps ND4J's provider (for comparisons and diagnosis).
      */
     public static synchronized boolean install() {
         ShapeInfoProvider current = Nd4j.getShapeInfoProvider();
         if (current instanceof CachingShapeInfoProvider) {
             return true;
         }
-        if (current == null || !current.getClass().getName().equals(CPU_PROVIDER)) {
+        if (current == null || !current.getClass().getName().equals(CPU_PROVIDER)
+                || "false".equals(System.getProperty("seqbook.shapeInfoCache"))) {
             return false;
         }
         try {
