@@ -16,18 +16,28 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class Binding {
     private long[] last;
+    /** The arrays of the call being bound, recorded by {@link #bound} once the binding is complete. */
+    private long[] pending;
+    private int firstOp;
 
-    /** True when {@code arrays} have the addresses, shapes and strides of the last call's (and records them). */
+    /**
+     * True when {@code arrays} have the addresses, shapes and strides of the last {@link #bound} call's: the tape can
+     * be replayed from {@link #firstOp} as it is. When false, the caller rebinds and then calls {@link #bound}.
+     */
     boolean unchanged(INDArray... arrays) {
-        long[] key = key(arrays);
-        boolean same = Arrays.equals(key, last);
-        last = key;
-        return same;
+        pending = key(arrays);
+        return Arrays.equals(pending, last);
     }
 
-    /** Forgets the last arrays: the next {@link #unchanged} answers false. */
-    void reset() {
-        last = null;
+    /** Records the arrays of the last {@link #unchanged} call as bound, and the first op to replay for them. */
+    void bound(int firstOp) {
+        this.firstOp = firstOp;
+        last = pending;
+    }
+
+    /** The first op to replay for the bound arrays (0: a copy of an input into the tape's buffer first). */
+    int firstOp() {
+        return firstOp;
     }
 
     private static long[] key(INDArray... arrays) {

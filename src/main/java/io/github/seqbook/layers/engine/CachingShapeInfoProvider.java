@@ -3,6 +3,7 @@ package io.github.seqbook.layers.engine;
 import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataBuffer;
@@ -47,32 +48,28 @@ public final class CachingShapeInfoProvider extends BaseShapeInfoProvider {
     @Override
     public Pair<DataBuffer, long[]> createShapeInformation(long[] shape, long[] stride, long elementWiseStride,
                                                           char order, DataType dataType, boolean empty) {
-        Key key = new Key(shape.clone(), stride.clone(), elementWiseStride, order, 0,
-                dataType.ordinal() * 2L + (empty ? 1 : 0));
-        Pair<DataBuffer, long[]> p = cache.get(key);
-        if (p == null) {
-            p = super.createShapeInformation(shape, stride, elementWiseStride, order, dataType, empty);
-            remember(key, p);
-        }
-        return Pair.create(p.getFirst(), p.getSecond().clone());
+        return cached(new Key(shape.clone(), stride.clone(), elementWiseStride, order, 0,
+                        dataType.ordinal() * 2L + (empty ? 1 : 0)),
+                () -> super.createShapeInformation(shape, stride, elementWiseStride, order, dataType, empty));
     }
 
     @Override
     public Pair<DataBuffer, long[]> createShapeInformation(long[] shape, long[] stride, long elementWiseStride,
                                                           char order, long extras) {
-        Key key = new Key(shape.clone(), stride.clone(), elementWiseStride, order, 1, extras);
-        Pair<DataBuffer, long[]> p = cache.get(key);
-        if (p == null) {
-            p = super.createShapeInformation(shape, stride, elementWiseStride, order, extras);
-            remember(key, p);
-        }
-        return Pair.create(p.getFirst(), p.getSecond().clone());
+        return cached(new Key(shape.clone(), stride.clone(), elementWiseStride, order, 1, extras),
+                () -> super.createShapeInformation(shape, stride, elementWiseStride, order, extras));
     }
 
-    private void remember(Key key, Pair<DataBuffer, long[]> p) {
-        if (cache.size() < MAX_ENTRIES) {
-            cache.putIfAbsent(key, Pair.create(p.getFirst(), p.getSecond().clone()));
+    /** The cached buffer for {@code key}, made by {@code create} (and kept, while there is room) if there is none. */
+    private Pair<DataBuffer, long[]> cached(Key key, Supplier<Pair<DataBuffer, long[]>> create) {
+        Pair<DataBuffer, long[]> p = cache.get(key);
+        if (p == null) {
+            p = create.get();
+            if (cache.size() < MAX_ENTRIES) {
+                cache.putIfAbsent(key, Pair.create(p.getFirst(), p.getSecond().clone()));
+            }
         }
+        return Pair.create(p.getFirst(), p.getSecond().clone());
     }
 
     @Override

@@ -359,11 +359,9 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
         private final java.util.List<Site> ySites = new java.util.ArrayList<>();
         private final java.util.List<Site> dySites = new java.util.ArrayList<>();
         private final java.util.List<Site> dxSites = new java.util.ArrayList<>();
-        /** DL4J's arrays of the last pass each way, and the first op each replayed (0: the input copy). */
+        /** DL4J's arrays of the last pass each way. */
         private final Binding forwardBinding = new Binding();
         private final Binding backwardBinding = new Binding();
-        private int forwardFrom;
-        private int backwardFrom;
 
         Tapes(long b, long t) {
             String act = tapedActivation(layerConf().getActivationFn());
@@ -475,7 +473,7 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
         /** Output into {@code out} ({@code [t, b, nOut]}, c order) from {@code in} (NCW). */
         void forward(INDArray in, INDArray out) {
             if (forwardBinding.unchanged(in, out)) {
-                forward.run(forwardFrom);
+                forward.run(forwardBinding.firstOp());
                 return;
             }
             INDArray tm = in.permute(2, 0, 1);
@@ -487,15 +485,14 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
                 bind(xSites, xBuffer);
             }
             bind(ySites, out.reshape('c', rows, nOut));
-            forwardFrom = direct != null ? 1 : 0;
-            backwardBinding.reset(); // the backward tape's input and output sites moved
-            forward.run(forwardFrom);
+            forwardBinding.bound(direct != null ? 1 : 0);
+            forward.run(forwardBinding.firstOp());
         }
 
         /** dL/d input into {@code eps} ({@code [t, b, nIn]}, c order) from dL/d output {@code epsilon} (NCW). */
         void backward(INDArray epsilon, INDArray eps) {
             if (backwardBinding.unchanged(epsilon, eps)) {
-                backward.run(backwardFrom);
+                backward.run(backwardBinding.firstOp());
                 return;
             }
             INDArray tm = epsilon.permute(2, 0, 1);
@@ -507,8 +504,8 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
                 bind(dySites, dyBuffer);
             }
             bind(dxSites, eps.reshape('c', rows, nIn));
-            backwardFrom = direct != null ? 1 : 0;
-            backward.run(backwardFrom);
+            backwardBinding.bound(direct != null ? 1 : 0);
+            backward.run(backwardBinding.firstOp());
         }
 
         @Override

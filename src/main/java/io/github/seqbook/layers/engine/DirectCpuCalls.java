@@ -85,11 +85,10 @@ final class DirectCpuCalls {
     }
 
     /**
-     * The direct call for {@code custom} (with its native {@code context}) or {@code legacy} (reading {@code arrays[0]},
-     * writing the last of {@code arrays}), or {@code null} when it must go through the executioner. A matrix product
-     * calls BLAS itself when it can ({@link BlasGemm}). The call holds only native
-     * pointers: the caller keeps the op, its context and {@code x} and {@code z} reachable for as long as it runs it
-     * ({@link OpTape} does).
+     * The direct call for {@code custom} (with its native {@code context}) or {@code legacy} (reading
+     * {@code arrays[0]}, writing the last of {@code arrays}), or {@code null} when it must go through the executioner.
+     * A matrix product calls BLAS itself when it can ({@link BlasGemm}). The call holds only native pointers: the
+     * caller keeps the op, its context and {@code arrays} reachable for as long as it runs it ({@link OpTape} does).
      */
     static Exec prepare(CustomOp custom, OpContext context, Op legacy, INDArray[] arrays) {
         if (!AVAILABLE || profilerChecks()) {

@@ -31,11 +31,9 @@ public final class GatedActivationTapes implements AutoCloseable {
     /** The call writing dL/d input (both halves). */
     private final int writeDx;
     private final int forwardOut;
-    /** DL4J's arrays of the last pass each way ({@link Binding}), and the first op each replayed (0: the copy). */
+    /** DL4J's arrays of the last pass each way ({@link Binding}). */
     private final Binding forwardBinding = new Binding();
     private final Binding backwardBinding = new Binding();
-    private int forwardFrom;
-    private int backwardFrom;
 
     /**
      * Records the passes for inputs {@code [batch, 2n, steps]}.
@@ -116,7 +114,7 @@ public final class GatedActivationTapes implements AutoCloseable {
      */
     public void forward(INDArray x, INDArray out) {
         if (forwardBinding.unchanged(x, out)) {
-            forward.run(forwardFrom);
+            forward.run(forwardBinding.firstOp());
             return;
         }
         INDArray tm = x.permute(2, 0, 1);
@@ -128,8 +126,8 @@ public final class GatedActivationTapes implements AutoCloseable {
         forward.rebindInput(readA, 0, columns(m, 0, n));
         forward.rebindInput(readB, 0, columns(m, n, 2 * n));
         forward.rebindOutput(forwardOut, out.reshape('c', steps * batch, n));
-        forwardFrom = m == xBuffer ? 0 : 1;
-        forward.run(forwardFrom);
+        forwardBinding.bound(m == xBuffer ? 0 : 1);
+        forward.run(forwardBinding.firstOp());
     }
 
     /**
@@ -138,7 +136,7 @@ public final class GatedActivationTapes implements AutoCloseable {
      */
     public void backward(INDArray epsilon, INDArray eps) {
         if (backwardBinding.unchanged(epsilon, eps)) {
-            backward.run(backwardFrom);
+            backward.run(backwardBinding.firstOp());
             return;
         }
         INDArray tm = epsilon.permute(2, 0, 1);
@@ -152,8 +150,8 @@ public final class GatedActivationTapes implements AutoCloseable {
         }
         INDArray dx = eps.reshape('c', steps * batch, 2 * n);
         backward.rebindOutput(writeDx, GatePlanes.byGate(dx, 2));
-        backwardFrom = m == eBuffer ? 0 : 1;
-        backward.run(backwardFrom);
+        backwardBinding.bound(m == eBuffer ? 0 : 1);
+        backward.run(backwardBinding.firstOp());
     }
 
     @Override

@@ -288,7 +288,8 @@ public abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends B
         forwardInput = training ? input : null;
 
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, outputShape(), 'f');
-        BlockTransposeCopy.copy(fromTimeMajor(h.all().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, steps + 1))), out);
+        INDArray outputs = h.all().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, steps + 1));
+        BlockTransposeCopy.copy(fromTimeMajor(outputs), out);
         return out;
     }
 
