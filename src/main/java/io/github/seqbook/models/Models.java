@@ -31,6 +31,7 @@ import io.github.seqbook.layers.OrthogonalInit;
 import io.github.seqbook.layers.RecurrentDropConnect;
 import io.github.seqbook.layers.RecurrentLoop;
 import io.github.seqbook.layers.SequenceBatchNormalization;
+import io.github.seqbook.layers.SequenceOutputLayer;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -476,8 +477,8 @@ public final class Models {
 
     /** Keras' {@code TimeDistributed(Dense(units))} as the output of a sequence model, trained with MSE over all steps. */
     public static RnnOutputLayer timeDistributedDense(int units) {
-        return new RnnOutputLayer.Builder(LossFunction.MSE).nOut(units).activation(Activation.IDENTITY)
-                .weightInit(WeightInit.XAVIER_UNIFORM).dataFormat(RNNFormat.NCW).build();
+        return SequenceOutputLayer.of(new RnnOutputLayer.Builder(LossFunction.MSE).nOut(units)
+                .activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER_UNIFORM).dataFormat(RNNFormat.NCW).build());
     }
 
     /**

@@ -420,7 +420,9 @@ public final class Training {
         if (model instanceof MultiLayerNetwork net) {
             for (var conf : net.getLayerWiseConfigurations().getConfs()) {
                 var layer = unwrapped(conf.getLayer());
-                String type = layer.getClass().getSimpleName();
+                // SequenceOutputLayer is DL4J's RnnOutputLayer computed faster: titles keep DL4J's name
+                String type = layer instanceof io.github.seqbook.layers.SequenceOutputLayer ? "RnnOutputLayer"
+                        : layer.getClass().getSimpleName();
                 if (type.startsWith("Keras") && layer.getClass().getPackageName().equals(Gru.class.getPackageName())) {
                     type = type.substring("Keras".length()); // KerasSimpleRnn is the book's SimpleRNN: keep titles short
                 }

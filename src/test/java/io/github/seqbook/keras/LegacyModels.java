@@ -14,6 +14,7 @@ import io.github.seqbook.layers.KerasSimpleRnn;
 import io.github.seqbook.layers.LayerNormSimpleRnn;
 import io.github.seqbook.layers.LayerNormSimpleRnnCell;
 import io.github.seqbook.layers.OrthogonalInit;
+import io.github.seqbook.layers.SequenceOutputLayer;
 import io.github.seqbook.layers.RecurrentDropConnect;
 import io.github.seqbook.layers.RecurrentLoop;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -495,10 +496,14 @@ final class LegacyModels {
                 .weightInit(WeightInit.XAVIER_UNIFORM).build();
     }
 
-    /** Keras' {@code TimeDistributed(Dense(units))} as the output of a sequence model, trained with MSE over all steps. */
+    /**
+     * Keras' {@code TimeDistributed(Dense(units))} as the output of a sequence model, trained with MSE over all steps:
+     * DL4J's {@code RnnOutputLayer} in the library's drop-in {@link SequenceOutputLayer} (the same configuration
+     * and values; {@code SequenceOutputLayerTest}), as the API builds it.
+     */
     public static RnnOutputLayer timeDistributedDense(int units) {
-        return new RnnOutputLayer.Builder(LossFunction.MSE).nOut(units).activation(Activation.IDENTITY)
-                .weightInit(WeightInit.XAVIER_UNIFORM).dataFormat(RNNFormat.NCW).build();
+        return SequenceOutputLayer.of(new RnnOutputLayer.Builder(LossFunction.MSE).nOut(units)
+                .activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER_UNIFORM).dataFormat(RNNFormat.NCW).build());
     }
 
     /**

@@ -84,6 +84,16 @@ public final class LayerTesting {
         net.setParams(p);
     }
 
+    /**
+     * True when an NCW array {@code [batch, channels, steps]} is laid out time-major, as the library's layers hand
+     * over their outputs: {@code [steps, batch, channels]} in c order.
+     */
+    static boolean isTimeMajor(INDArray ncw) {
+        long b = ncw.size(0);
+        long c = ncw.size(1);
+        return ncw.rank() == 3 && ncw.stride(1) == 1 && ncw.stride(0) == c && ncw.stride(2) == b * c;
+    }
+
     /** Random inputs {@code [batch, inputs, steps]} in [-1, 1] (double). */
     static INDArray ncwInput(int batch, int inputs, int steps, long seed) {
         Nd4j.getRandom().setSeed(seed);

@@ -161,6 +161,36 @@ abstract class RecurrentLayerContractTest {
     }
 
     @Test
+    void handsTimeMajorArraysToTheLibrarysLayersAndFOrderArraysToDl4js() {
+        // Output time-major ([steps, batch, units] memory); dL/d input time-major when the input was (the layer before
+        // is one of the library's), else DL4J's f order, whose layout a DL4J layer's results may depend on.
+        MultiLayerNetwork net = LayerTesting.net(2, 5, 3, RNNFormat.NCW, layer(4), layer(3));
+        LayerTesting.randomizeParams(net, 0.8, 7);
+        net.initGradientsView();
+        org.deeplearning4j.nn.workspace.LayerWorkspaceMgr mgr =
+                org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
+        org.deeplearning4j.nn.api.Layer first = net.getLayer(0);
+        org.deeplearning4j.nn.api.Layer second = net.getLayer(1);
+        INDArray x = LayerTesting.ncwInput(6, 2, 5, 23);
+        first.setInput(x, mgr);
+        INDArray h = first.activate(true, mgr);
+        assertTrue(LayerTesting.isTimeMajor(h), "output strides " + java.util.Arrays.toString(h.stride()));
+        second.setInput(h, mgr);
+        INDArray y = second.activate(true, mgr);
+        INDArray dh = second.backpropGradient(y.dup(), mgr).getSecond();
+        assertTrue(LayerTesting.isTimeMajor(dh), "dL/dh strides " + java.util.Arrays.toString(dh.stride()));
+        INDArray dx = first.backpropGradient(dh, mgr).getSecond();
+        assertEquals('f', dx.ordering());
+        assertFalse(LayerTesting.isTimeMajor(dx));
+        // the same values as from arrays in DL4J's layout
+        second.setInput(h.dup('f'), mgr);
+        second.activate(true, mgr);
+        INDArray dhF = second.backpropGradient(y.dup('f'), mgr).getSecond();
+        assertEquals('f', dhF.ordering());
+        assertEquals(dh, dhF);
+    }
+
+    @Test
     void savedModelAndJsonRoundTrip() throws Exception {
         MultiLayerNetwork net = roundTripNet();
         LayerTesting.assertJsonRoundTrip(net, layerClass());

@@ -32,15 +32,23 @@ final class StepArray {
      * {@code [t * b, c]} matrix view of the same memory when its elements lie in c order without gaps, else null.
      */
     static INDArray matrixOf(INDArray tm) {
-        long expected = 1;
-        for (int d = 2; d >= 0; d--) {
-            if (tm.size(d) != 1 && tm.stride(d) != expected) {
-                return null;
-            }
-            expected *= tm.size(d);
+        if (!isDense(tm)) {
+            return null;
         }
         return Nd4j.create(tm.data(), new long[] {tm.size(0) * tm.size(1), tm.size(2)}, new long[] {tm.size(2), 1},
                 tm.offset(), 'c', tm.dataType());
+    }
+
+    /** True when the elements of {@code tm} ({@code [t, b, c]}) lie in c order without gaps (a time-major array). */
+    static boolean isDense(INDArray tm) {
+        long expected = 1;
+        for (int d = 2; d >= 0; d--) {
+            if (tm.size(d) != 1 && tm.stride(d) != expected) {
+                return false;
+            }
+            expected *= tm.size(d);
+        }
+        return true;
     }
 
     /** A zero-filled array of {@code count} steps of {@code [batch, width]}. */

@@ -152,6 +152,20 @@ public abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends B
         super.setInput(input, workspaceMgr);
     }
 
+    /**
+     * DL4J's dropout on the input ({@code IDropout}) draws its mask in the input's memory order: an input that is
+     * time-major (the library's layers hand their outputs over so) is first copied to DL4J's f order, so that a
+     * seed draws the mask DL4J's recurrent layers draw.
+     */
+    @Override
+    protected void applyDropOutIfNecessary(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (training && !dropoutApplied && layerConf().getIDropout() != null && input != null && input.rank() == 3
+                && StepArray.isDense(toTimeMajor(input))) {
+            input = workspaceMgr.dup(ArrayType.INPUT, input, 'f');
+        }
+        super.applyDropOutIfNecessary(training, workspaceMgr);
+    }
+
     @Override
     public boolean isPretrainLayer() {
         return false;
@@ -223,8 +237,16 @@ public abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends B
             gradientViews.get(spec.key()).assign(gradBuffers.get(spec.key()));
         }
 
-        INDArray epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'f');
-        BlockTransposeCopy.copy(fromTimeMajor(dx.all()), epsOut);
+        // dL/d input in the input's layout: time-major when the layer before is one of the library's (a plain copy
+        // of the work array, read in place there), else DL4J's f order (a DL4J layer's results may depend on it)
+        INDArray epsOut;
+        if (StepArray.isDense(toTimeMajor(input))) {
+            epsOut = fromTimeMajor(workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
+                    new long[] {steps, batch, inputs()}, 'c').assign(dx.all()));
+        } else {
+            epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'f');
+            BlockTransposeCopy.copy(fromTimeMajor(dx.all()), epsOut);
+        }
         Gradient gradient = new DefaultGradient(gradientsFlattened);
         for (ParamSpec spec : specs) {
             gradient.gradientForVariable().put(spec.key(), gradientViews.get(spec.key()));
@@ -287,10 +309,12 @@ public abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends B
         }
         forwardInput = training ? input : null;
 
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, outputShape(), 'f');
-        INDArray outputs = h.all().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, steps + 1));
-        BlockTransposeCopy.copy(fromTimeMajor(outputs), out);
-        return out;
+        // The output time-major ([steps, batch, units], c order) seen in the data format: a plain copy of the work
+        // array, and the layers after (recurrent, CausalConv1D, SequenceOutputLayer) read it without a copy.
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
+                new long[] {steps, batch, units()}, 'c');
+        out.assign(h.all().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, steps + 1)));
+        return fromTimeMajor(out);
     }
 
     private void ensureShape(int n, int t) {

@@ -1,0 +1,123 @@
+package io.github.seqbook.layers.engine;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.recurrent.RnnOutputLayer;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.util.TimeSeriesUtils;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The computation of {@code io.github.seqbook.layers.SequenceOutputLayer}: DL4J's {@code RnnOutputLayer} that, for
+ * an input whose memory is time-major ({@code [steps, batch, nIn]}, c order, seen as NCW), multiplies that memory as
+ * the {@code [steps * batch, nIn]} matrix DL4J would copy it into (same rows in the same order, row
+ * {@code t * batch + n}) and returns dL/d input in the same time-major layout, where DL4J copies it to f order.
+ *
+ * <p>The ops after the copies are DL4J's, in DL4J's order, on arrays of the same shapes: DL4J's pre-output
+ * ({@code BaseLayer.preOutput}), labels ({@code getLabels2d}), loss gradient, weight gradient ({@code Nd4j.gemm},
+ * input transposed), bias gradient (a sum over rows) and dL/d input ({@code W} times dL/d pre-output transposed, into
+ * an f-order array); only the input matrix is c-ordered instead of f-ordered, which BLAS reads with the transposed
+ * flag and multiplies in the same order (the test compares every value with DL4J's layer). Anything else (another
+ * layout, masks, dropout, weight noise, labels that do not match) goes to DL4J's layer unchanged.
+ */
+public final class SequenceOutputLayerImpl extends RnnOutputLayer {
+    private static final String W = DefaultParamInitializer.WEIGHT_KEY;
+    private static final String B = DefaultParamInitializer.BIAS_KEY;
+
+    public SequenceOutputLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    /**
+     * The input as the {@code [steps * batch, nIn]} matrix of its time-major memory, or null when DL4J's code has to
+     * run: not a time-major NCW array of the layer's type, a mask, dropout or weight noise.
+     */
+    private INDArray timeMajorInput() {
+        if (input == null || input.rank() != 3 || input.dataType() != dataType
+                || layerConf().getRnnDataFormat() != RNNFormat.NCW || maskArray != null
+                || layerConf().getIDropout() != null || layerConf().getWeightNoise() != null) {
+            return null;
+        }
+        return StepArray.matrixOf(input.permute(2, 0, 1));
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        INDArray rows = timeMajorInput();
+        if (rows == null || labels == null || labels.rank() != 3 || labels.size(0) != input.size(0)
+                || labels.size(2) != input.size(2)) {
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        long batch = input.size(0);
+        long steps = input.size(2);
+        INDArray input3d = input;
+        input = rows;
+        try {
+            // DL4J's BaseOutputLayer.backpropGradient, on the 2d input
+            INDArray preOut = preOutput(true, workspaceMgr);
+            INDArray labels2d = getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM);
+            INDArray delta = layerConf().getLossFn().computeGradient(labels2d, preOut, layerConf().getActivationFn(),
+                    maskArray);
+            Gradient gradient = new DefaultGradient();
+            INDArray gradW = gradientViews.get(W);
+            Nd4j.gemm(input.castTo(gradW.dataType()), delta, gradW, true, false, 1.0, 0.0);
+            gradient.gradientForVariable().put(W, gradW);
+            if (hasBias()) {
+                INDArray gradB = gradientViews.get(B);
+                delta.sum(gradB, 0);
+                gradient.gradientForVariable().put(B, gradB);
+            }
+            delta = workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, delta);
+            INDArray w = getParamWithNoise(W, true, workspaceMgr);
+            INDArray epsT = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
+                    new long[] {w.size(0), delta.size(0)}, 'f');
+            // [steps * batch, nIn] in c order: the time-major layout the layer before works in
+            INDArray eps2d = backpropDropOutIfPresent(w.mmuli(delta.transpose(), epsT).transpose());
+            weightNoiseParams.clear();
+            return new Pair<>(gradient, eps2d.reshape('c', steps, batch, w.size(0)).permute(1, 2, 0));
+        } finally {
+            input = input3d;
+        }
+    }
+
+    @Override
+    protected INDArray preOutput2d(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        INDArray rows = timeMajorInput();
+        if (rows == null) {
+            return super.preOutput2d(training, workspaceMgr);
+        }
+        INDArray input3d = input;
+        input = rows;
+        try {
+            return preOutput(training, workspaceMgr);
+        } finally {
+            input = input3d;
+        }
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        INDArray rows = timeMajorInput();
+        if (rows == null) {
+            if (training && layerConf().getIDropout() != null && input != null && input.rank() == 3
+                    && StepArray.isDense(input.permute(2, 0, 1))) {
+                // DL4J's dropout draws its mask in the input's memory order: DL4J's f order, so that a seed draws
+                // the mask it draws after DL4J's recurrent layers (training reshapes to 2d first: no difference)
+                input = workspaceMgr.dup(ArrayType.INPUT, input, 'f');
+            }
+            return super.activate(training, workspaceMgr);
+        }
+        // DL4J's RnnOutputLayer.activate without the copy of the input
+        INDArray b = getParamWithNoise(B, training, workspaceMgr);
+        INDArray w = getParamWithNoise(W, training, workspaceMgr);
+        INDArray act2d = layerConf().getActivationFn().getActivation(rows.mmul(w).addiRowVector(b), training);
+        return TimeSeriesUtils.reshape2dTo3d(act2d, input.size(0), workspaceMgr, ArrayType.ACTIVATIONS);
+    }
+}
