@@ -84,7 +84,8 @@ public class ElementWiseAdd extends ElementWiseVertex {
                 INDArray e = DenseLayout.contiguous(epsilon);
                 for (int i = 0; i < out.length; i++) {
                     INDArray copy = DenseLayout.createContiguousLike(workspaceMgr, ArrayType.ACTIVATION_GRAD, epsilon);
-                    out[i] = DenseLayout.fromContiguous(copy.assign(e), epsilon);
+                    // summable: the graph adds the other consumers' dL/d input into these copies
+                    out[i] = DenseLayout.summable(DenseLayout.fromContiguous(copy.assign(e), epsilon));
                 }
                 return new Pair<>(null, out);
             }

@@ -231,7 +231,8 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
             Gradient g = new DefaultGradient();
             g.setGradientFor(B, gradientViews.get(B));
             g.setGradientFor(W, gradientViews.get(W), 'c');
-            return new Pair<>(g, backpropDropOutIfPresent(eps.permute(1, 2, 0)));
+            // summable: when the input feeds other vertices too, DL4J's graph adds their dL/d input into this one
+            return new Pair<>(g, backpropDropOutIfPresent(DenseLayout.summable(eps.permute(1, 2, 0))));
         }
         INDArray dz = layerConf().getActivationFn().backprop(z2, epsilonBatchMajor(epsilon, mgr)).getFirst();
 

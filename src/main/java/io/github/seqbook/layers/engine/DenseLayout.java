@@ -57,6 +57,15 @@ public final class DenseLayout {
         return mgr.createUninitialized(type, like.dataType(), contiguous(like).shape(), 'c');
     }
 
+    /**
+     * {@code a} (dense) as a view whose in-place sum ({@code addi}) with an array of the same layout runs on contiguous
+     * views ({@link DenseSumArray}): for dL/d input arrays, which DL4J's graph adds into when a vertex's output feeds
+     * several vertices. Returns {@code a} itself when it is not dense or the backend is not the CPU's.
+     */
+    public static INDArray summable(INDArray a) {
+        return DenseSumArray.of(a);
+    }
+
     /** The axes of {@code a} from the largest stride to the smallest. */
     private static int[] axesByStride(INDArray a) {
         long[] stride = a.stride();
