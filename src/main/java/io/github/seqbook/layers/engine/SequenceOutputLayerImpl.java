@@ -1,5 +1,6 @@
 package io.github.seqbook.layers.engine;
 
+import io.github.seqbook.keras.HuberLoss;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -11,8 +12,12 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.TimeSeriesUtils;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 /**
  * The computation of {@code io.github.seqbook.layers.SequenceOutputLayer}: DL4J's {@code RnnOutputLayer} that, for
@@ -31,8 +36,75 @@ public final class SequenceOutputLayerImpl extends RnnOutputLayer {
     private static final String W = DefaultParamInitializer.WEIGHT_KEY;
     private static final String B = DefaultParamInitializer.BIAS_KEY;
 
+    /**
+     * The labels as the {@code [steps * batch, size]} matrix (row {@code t * batch + n}), in c order, the pre-output
+     * layout, so that the loss's element-wise ops with it are flat loops (DL4J's f-order copy made them per-element
+     * ones); copied once per {@link #setLabels} (DL4J asks for them for the gradients and again for the score).
+     * Outside DL4J's workspaces, kept while the shape stays; null when stale.
+     */
+    private INDArray labelRows;
+    private INDArray labelRowsBuffer;
+    /**
+     * A copy of the pre-output of the last training backward pass, for the score DL4J computes right after it
+     * (DL4J recomputes it): used once, for the same input, and only for losses that leave the pre-output unchanged.
+     */
+    private INDArray keptPreOut;
+    private INDArray keptPreOutBuffer;
+    private INDArray keptPreOutInput;
+
     public SequenceOutputLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
+    }
+
+    /**
+     * True for the chapter's losses, which read labels only in element-wise ops against their own copy of the
+     * output (so the labels' layout cannot change a value) and never write the pre-output.
+     */
+    private boolean knownLoss() {
+        ILossFunction loss = layerConf().getLossFn();
+        return loss instanceof LossMSE || loss instanceof LossMCXENT || loss instanceof HuberLoss;
+    }
+
+    @Override
+    public void setLabels(INDArray labels) {
+        labelRows = null;
+        keptPreOut = null;
+        super.setLabels(labels);
+    }
+
+    @Override
+    public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+        keptPreOut = null;
+        super.setInput(input, workspaceMgr);
+    }
+
+    @Override
+    public void clear() {
+        labelRows = null;
+        keptPreOut = null;
+        keptPreOutInput = null;
+        super.clear();
+    }
+
+    @Override
+    protected INDArray getLabels2d(LayerWorkspaceMgr workspaceMgr, ArrayType arrayType) {
+        if (labelRows != null) {
+            return labelRows;
+        }
+        if (labels == null || labels.rank() != 3 || labels.dataType() != dataType
+                || layerConf().getRnnDataFormat() != RNNFormat.NCW || !knownLoss()) {
+            return super.getLabels2d(workspaceMgr, arrayType);
+        }
+        long rows = labels.size(0) * labels.size(2);
+        long size = labels.size(1);
+        if (labelRowsBuffer == null || labelRowsBuffer.size(0) != rows || labelRowsBuffer.size(1) != size) {
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                labelRowsBuffer = Nd4j.create(dataType, rows, size);
+            }
+        }
+        labelRowsBuffer.reshape('c', labels.size(2), labels.size(0), size).assign(labels.permute(2, 0, 1));
+        labelRows = labelRowsBuffer;
+        return labelRows;
     }
 
     /**
@@ -62,6 +134,7 @@ public final class SequenceOutputLayerImpl extends RnnOutputLayer {
         try {
             // DL4J's BaseOutputLayer.backpropGradient, on the 2d input
             INDArray preOut = preOutput(true, workspaceMgr);
+            keepPreOut(preOut, input3d);
             INDArray labels2d = getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM);
             INDArray delta = layerConf().getLossFn().computeGradient(labels2d, preOut, layerConf().getActivationFn(),
                     maskArray);
@@ -87,11 +160,32 @@ public final class SequenceOutputLayerImpl extends RnnOutputLayer {
         }
     }
 
+    /** Copies {@code preOut} for the score of this pass (known losses only). */
+    private void keepPreOut(INDArray preOut, INDArray forInput) {
+        keptPreOut = null;
+        if (!knownLoss()) {
+            return;
+        }
+        if (keptPreOutBuffer == null || !java.util.Arrays.equals(keptPreOutBuffer.shape(), preOut.shape())
+                || keptPreOutBuffer.ordering() != preOut.ordering()) {
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                keptPreOutBuffer = Nd4j.createUninitialized(dataType, preOut.shape(), preOut.ordering());
+            }
+        }
+        keptPreOut = keptPreOutBuffer.assign(preOut);
+        keptPreOutInput = forInput;
+    }
+
     @Override
     protected INDArray preOutput2d(boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray rows = timeMajorInput();
         if (rows == null) {
             return super.preOutput2d(training, workspaceMgr);
+        }
+        INDArray kept = keptPreOut;
+        keptPreOut = null;
+        if (kept != null && keptPreOutInput == input) {
+            return kept; // the score right after the backward pass: same input and parameters
         }
         INDArray input3d = input;
         input = rows;
