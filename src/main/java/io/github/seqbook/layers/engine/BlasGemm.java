@@ -8,6 +8,7 @@ import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.api.ops.CustomOp;
 
 /**
@@ -86,9 +87,25 @@ final class BlasGemm {
         boolean transposeB = i.length > 1 && i[1] != 0;
         double alpha = t.length > 0 ? t[0] : 1.0;
         double beta = t.length > 1 ? t[1] : 0.0;
-        INDArray a = arrays[0];
-        INDArray b = arrays[1];
-        INDArray c = arrays[2];
+        return prepare(arrays[0], arrays[1], arrays[2], transposeA, transposeB, alpha, beta);
+    }
+
+    /**
+     * {@code c = op(a) op(b)} ({@code op} transposes when asked), what {@code Nd4j.gemm(a, b, c, transposeA,
+     * transposeB, 1.0, 0.0)} computes, bit for bit: through OpenBLAS when {@link #prepare} takes the arrays, else
+     * through ND4J. For products that are not recorded on a tape (a few microseconds of ND4J's op each).
+     */
+    static void gemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB) {
+        DirectCpuCalls.Exec call = AVAILABLE ? prepare(a, b, c, transposeA, transposeB, 1.0, 0.0) : null;
+        if (call != null) {
+            call.run();
+        } else {
+            Nd4j.gemm(a, b, c, transposeA, transposeB, 1.0, 0.0);
+        }
+    }
+
+    private static DirectCpuCalls.Exec prepare(INDArray a, INDArray b, INDArray c, boolean transposeA,
+                                               boolean transposeB, double alpha, double beta) {
         DataType type = c.dataType();
         if ((type != DataType.FLOAT && type != DataType.DOUBLE) || a.dataType() != type || b.dataType() != type
                 || a.rank() != 2 || b.rank() != 2 || c.rank() != 2) {

@@ -5,6 +5,7 @@ import java.nio.FloatBuffer;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Copies between a time-major array and a DL4J sequence array, {@code dst.assign(src)} for rank-3 float arrays of
@@ -37,6 +38,24 @@ final class BlockTransposeCopy {
             dst.assign(src);
         }
         return dst;
+    }
+
+    /**
+     * {@code dst = src} for 2-d arrays of one shape, e.g. an f-order matrix into a c-order one (one block), through
+     * {@link #copy}; returns {@code dst}.
+     */
+    static INDArray copy2d(INDArray src, INDArray dst) {
+        if (src.rank() == 2 && dst.rank() == 2 && tryBlocks(asBlock(src), asBlock(dst))) {
+            return dst;
+        }
+        dst.assign(src);
+        return dst;
+    }
+
+    /** A matrix as the one block of a {@code [1, rows, columns]} view. */
+    private static INDArray asBlock(INDArray m) {
+        return Nd4j.create(m.data(), new long[] {1, m.size(0), m.size(1)},
+                new long[] {m.length(), m.stride(0), m.stride(1)}, m.offset(), m.ordering(), m.dataType());
     }
 
     /** The layout of one rank-3 array with respect to an outer dimension, or null if its blocks are not contiguous. */

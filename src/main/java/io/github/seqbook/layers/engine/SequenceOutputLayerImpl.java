@@ -51,6 +51,8 @@ public final class SequenceOutputLayerImpl extends RnnOutputLayer {
     private INDArray keptPreOut;
     private INDArray keptPreOutBuffer;
     private INDArray keptPreOutInput;
+    /** The pre-output's product before its copy into DL4J's c-order array (see {@link #preOutputRows}). */
+    private INDArray productBuffer;
 
     public SequenceOutputLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -133,14 +135,14 @@ public final class SequenceOutputLayerImpl extends RnnOutputLayer {
         input = rows;
         try {
             // DL4J's BaseOutputLayer.backpropGradient, on the 2d input
-            INDArray preOut = preOutput(true, workspaceMgr);
+            INDArray preOut = preOutputRows(true, workspaceMgr);
             keepPreOut(preOut, input3d);
             INDArray labels2d = getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM);
             INDArray delta = layerConf().getLossFn().computeGradient(labels2d, preOut, layerConf().getActivationFn(),
                     maskArray);
             Gradient gradient = new DefaultGradient();
             INDArray gradW = gradientViews.get(W);
-            Nd4j.gemm(input.castTo(gradW.dataType()), delta, gradW, true, false, 1.0, 0.0);
+            BlasGemm.gemm(input.castTo(gradW.dataType()), delta, gradW, true, false);
             gradient.gradientForVariable().put(W, gradW);
             if (hasBias()) {
                 INDArray gradB = gradientViews.get(B);
@@ -152,7 +154,8 @@ public final class SequenceOutputLayerImpl extends RnnOutputLayer {
             INDArray epsT = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
                     new long[] {w.size(0), delta.size(0)}, 'f');
             // [steps * batch, nIn] in c order: the time-major layout the layer before works in
-            INDArray eps2d = backpropDropOutIfPresent(w.mmuli(delta.transpose(), epsT).transpose());
+            BlasGemm.gemm(w, delta, epsT, false, true); // w.mmuli(delta.transpose(), epsT)
+            INDArray eps2d = backpropDropOutIfPresent(epsT.transpose());
             weightNoiseParams.clear();
             return new Pair<>(gradient, eps2d.reshape('c', steps, batch, w.size(0)).permute(1, 2, 0));
         } finally {
@@ -190,10 +193,37 @@ public final class SequenceOutputLayerImpl extends RnnOutputLayer {
         INDArray input3d = input;
         input = rows;
         try {
-            return preOutput(training, workspaceMgr);
+            return preOutputRows(training, workspaceMgr);
         } finally {
             input = input3d;
         }
+    }
+
+    /**
+     * DL4J's {@code BaseLayer.preOutput} on the 2d input {@code [rows, nIn]} (no dropout, weight noise, layer norm
+     * or mask here), with the product through {@link BlasGemm}: as DL4J's {@code mmuli} into its c-order array, the
+     * product goes into an f-order array (here the layer's own) and is copied, here block-wise
+     * ({@link BlockTransposeCopy}; ND4J's assign takes the per-element path for it).
+     */
+    private INDArray preOutputRows(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        INDArray w = getParamWithNoise(W, training, workspaceMgr);
+        if (input.rank() != 2 || input.columns() != w.rows()) {
+            return preOutput(training, workspaceMgr); // DL4J's message for the wrong input size
+        }
+        INDArray b = getParamWithNoise(B, training, workspaceMgr);
+        INDArray ret = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), input.size(0), w.size(1));
+        if (productBuffer == null || productBuffer.dataType() != ret.dataType()
+                || !java.util.Arrays.equals(productBuffer.shape(), ret.shape())) {
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                productBuffer = Nd4j.createUninitialized(ret.dataType(), ret.shape(), 'f');
+            }
+        }
+        BlasGemm.gemm(input.castTo(ret.dataType()), w, productBuffer, false, false);
+        BlockTransposeCopy.copy2d(productBuffer, ret);
+        if (hasBias()) {
+            ret.addiRowVector(b);
+        }
+        return ret;
     }
 
     @Override
