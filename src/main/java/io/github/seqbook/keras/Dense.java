@@ -1,6 +1,7 @@
 package io.github.seqbook.keras;
 
 import io.github.seqbook.Require;
+import io.github.seqbook.layers.DenseOutputLayer;
 import io.github.seqbook.layers.SequenceOutputLayer;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -13,7 +14,8 @@ import org.deeplearning4j.nn.weights.WeightInit;
  * Keras' {@code Dense(units, activation=None)}: {@code activation(x·W + b)} with a Glorot-uniform kernel and a zero
  * bias, {@code units(n + 1)} parameters on {@code n} inputs. On a sequence {@code [batch, steps, n]} it applies to
  * every step, as Keras does (the same as {@code TimeDistributed(Dense(units))}). As a model's last layer it becomes
- * DL4J's output layer holding the loss ({@code OutputLayer}, or on sequences {@code RnnOutputLayer} as {@link SequenceOutputLayer}).
+ * DL4J's output layer holding the loss ({@code OutputLayer} as {@link DenseOutputLayer}, or on sequences {@code RnnOutputLayer} as
+ * {@link SequenceOutputLayer}).
  */
 public final class Dense extends Layer {
     private final int units;
@@ -63,8 +65,8 @@ public final class Dense extends Layer {
                     .activation(Activations.of(activation)).weightInit(WeightInit.XAVIER_UNIFORM)
                     .dataFormat(RNNFormat.NCW).build()));
         }
-        return Built.of(new OutputLayer.Builder(loss.function()).nOut(units).activation(Activations.of(activation))
-                .weightInit(WeightInit.XAVIER_UNIFORM).build());
+        return Built.of(DenseOutputLayer.of(new OutputLayer.Builder(loss.function()).nOut(units)
+                .activation(Activations.of(activation)).weightInit(WeightInit.XAVIER_UNIFORM).build()));
     }
 
     @Override

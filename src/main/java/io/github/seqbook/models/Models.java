@@ -21,6 +21,7 @@ import io.github.seqbook.keras.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.seqbook.layers.DenseOutputLayer;
 import io.github.seqbook.layers.GatedActivationUnit;
 import io.github.seqbook.layers.Gru;
 import io.github.seqbook.layers.KerasGlorotUniform;
@@ -471,8 +472,8 @@ public final class Models {
 
     /** A Keras-initialised linear {@code Dense(units)} output trained with MSE. */
     public static OutputLayer denseOutput(int units) {
-        return new OutputLayer.Builder(LossFunction.MSE).nOut(units).activation(Activation.IDENTITY)
-                .weightInit(WeightInit.XAVIER_UNIFORM).build();
+        return DenseOutputLayer.of(new OutputLayer.Builder(LossFunction.MSE).nOut(units)
+                .activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER_UNIFORM).build());
     }
 
     /** Keras' {@code TimeDistributed(Dense(units))} as the output of a sequence model, trained with MSE over all steps. */

@@ -420,8 +420,9 @@ public final class Training {
         if (model instanceof MultiLayerNetwork net) {
             for (var conf : net.getLayerWiseConfigurations().getConfs()) {
                 var layer = unwrapped(conf.getLayer());
-                // SequenceOutputLayer is DL4J's RnnOutputLayer computed faster: titles keep DL4J's name
+                // the output layers' drop-ins compute DL4J's layers faster: titles keep DL4J's names
                 String type = layer instanceof io.github.seqbook.layers.SequenceOutputLayer ? "RnnOutputLayer"
+                        : layer instanceof io.github.seqbook.layers.DenseOutputLayer ? "OutputLayer"
                         : layer.getClass().getSimpleName();
                 if (type.startsWith("Keras") && layer.getClass().getPackageName().equals(Gru.class.getPackageName())) {
                     type = type.substring("Keras".length()); // KerasSimpleRnn is the book's SimpleRNN: keep titles short

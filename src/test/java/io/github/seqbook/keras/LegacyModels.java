@@ -5,6 +5,7 @@ import io.github.seqbook.Require;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.seqbook.layers.DenseOutputLayer;
 import io.github.seqbook.layers.FlattenSequence;
 import io.github.seqbook.layers.GatedActivationUnit;
 import io.github.seqbook.layers.Gru;
@@ -76,9 +77,7 @@ final class LegacyModels {
     public static MultiLayerNetwork linear(int steps, int outputs) {
         Require.positive("steps", steps);
         Require.positive("outputs", outputs);
-        return build(KERAS_ADAM_LR, steps, BOOK_SEED, new Layer[] {
-                new OutputLayer.Builder(LossFunction.MSE).nOut(outputs).activation(Activation.IDENTITY)
-                        .weightInit(WeightInit.XAVIER_UNIFORM).build()}, true);
+        return build(KERAS_ADAM_LR, steps, BOOK_SEED, new Layer[] {denseOutput(outputs)}, true);
     }
 
     // ---- "Implementing a Simple RNN" -------------------------------------------------------------------------
@@ -492,8 +491,8 @@ final class LegacyModels {
 
     /** A Keras-initialised linear {@code Dense(units)} output trained with MSE. */
     public static OutputLayer denseOutput(int units) {
-        return new OutputLayer.Builder(LossFunction.MSE).nOut(units).activation(Activation.IDENTITY)
-                .weightInit(WeightInit.XAVIER_UNIFORM).build();
+        return DenseOutputLayer.of(new OutputLayer.Builder(LossFunction.MSE).nOut(units)
+                .activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER_UNIFORM).build());
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.github.seqbook.layers.engine;
 
-import io.github.seqbook.keras.HuberLoss;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -15,9 +14,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
-import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
-import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 /**
  * The computation of {@code io.github.seqbook.layers.SequenceOutputLayer}: DL4J's {@code RnnOutputLayer} that, for
@@ -44,47 +40,34 @@ public final class SequenceOutputLayerImpl extends RnnOutputLayer {
      */
     private INDArray labelRows;
     private INDArray labelRowsBuffer;
-    /**
-     * A copy of the pre-output of the last training backward pass, for the score DL4J computes right after it
-     * (DL4J recomputes it): used once, for the same input, and only for losses that leave the pre-output unchanged.
-     */
-    private INDArray keptPreOut;
-    private INDArray keptPreOutBuffer;
-    private INDArray keptPreOutInput;
-    /** The pre-output's product before its copy into DL4J's c-order array (see {@link #preOutputRows}). */
-    private INDArray productBuffer;
+    /** The products, and the pre-output kept for the score DL4J computes right after the backward pass. */
+    private final OutputLayerPasses passes = new OutputLayerPasses();
 
     public SequenceOutputLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
 
-    /**
-     * True for the chapter's losses, which read labels only in element-wise ops against their own copy of the
-     * output (so the labels' layout cannot change a value) and never write the pre-output.
-     */
     private boolean knownLoss() {
-        ILossFunction loss = layerConf().getLossFn();
-        return loss instanceof LossMSE || loss instanceof LossMCXENT || loss instanceof HuberLoss;
+        return OutputLayerPasses.knownLoss(layerConf().getLossFn());
     }
 
     @Override
     public void setLabels(INDArray labels) {
         labelRows = null;
-        keptPreOut = null;
+        passes.forget();
         super.setLabels(labels);
     }
 
     @Override
     public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
-        keptPreOut = null;
+        passes.forget();
         super.setInput(input, workspaceMgr);
     }
 
     @Override
     public void clear() {
         labelRows = null;
-        keptPreOut = null;
-        keptPreOutInput = null;
+        passes.forget();
         super.clear();
     }
 
@@ -136,47 +119,27 @@ public final class SequenceOutputLayerImpl extends RnnOutputLayer {
         try {
             // DL4J's BaseOutputLayer.backpropGradient, on the 2d input
             INDArray preOut = preOutputRows(true, workspaceMgr);
-            keepPreOut(preOut, input3d);
+            if (knownLoss()) {
+                passes.keep(preOut, input3d);
+            }
             INDArray labels2d = getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM);
             INDArray delta = layerConf().getLossFn().computeGradient(labels2d, preOut, layerConf().getActivationFn(),
                     maskArray);
-            Gradient gradient = new DefaultGradient();
             INDArray gradW = gradientViews.get(W);
-            BlasGemm.gemm(input.castTo(gradW.dataType()), delta, gradW, true, false);
+            INDArray gradB = hasBias() ? gradientViews.get(B) : null;
+            INDArray w = getParamWithNoise(W, true, workspaceMgr);
+            // [steps * batch, nIn] in c order: the time-major layout the layer before works in
+            INDArray eps2d = backpropDropOutIfPresent(passes.backward(input, delta, gradW, gradB, w, workspaceMgr));
+            Gradient gradient = new DefaultGradient();
             gradient.gradientForVariable().put(W, gradW);
-            if (hasBias()) {
-                INDArray gradB = gradientViews.get(B);
-                delta.sum(gradB, 0);
+            if (gradB != null) {
                 gradient.gradientForVariable().put(B, gradB);
             }
-            delta = workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, delta);
-            INDArray w = getParamWithNoise(W, true, workspaceMgr);
-            INDArray epsT = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
-                    new long[] {w.size(0), delta.size(0)}, 'f');
-            // [steps * batch, nIn] in c order: the time-major layout the layer before works in
-            BlasGemm.gemm(w, delta, epsT, false, true); // w.mmuli(delta.transpose(), epsT)
-            INDArray eps2d = backpropDropOutIfPresent(epsT.transpose());
             weightNoiseParams.clear();
             return new Pair<>(gradient, eps2d.reshape('c', steps, batch, w.size(0)).permute(1, 2, 0));
         } finally {
             input = input3d;
         }
-    }
-
-    /** Copies {@code preOut} for the score of this pass (known losses only). */
-    private void keepPreOut(INDArray preOut, INDArray forInput) {
-        keptPreOut = null;
-        if (!knownLoss()) {
-            return;
-        }
-        if (keptPreOutBuffer == null || !java.util.Arrays.equals(keptPreOutBuffer.shape(), preOut.shape())
-                || keptPreOutBuffer.ordering() != preOut.ordering()) {
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                keptPreOutBuffer = Nd4j.createUninitialized(dataType, preOut.shape(), preOut.ordering());
-            }
-        }
-        keptPreOut = keptPreOutBuffer.assign(preOut);
-        keptPreOutInput = forInput;
     }
 
     @Override
@@ -185,9 +148,8 @@ public final class SequenceOutputLayerImpl extends RnnOutputLayer {
         if (rows == null) {
             return super.preOutput2d(training, workspaceMgr);
         }
-        INDArray kept = keptPreOut;
-        keptPreOut = null;
-        if (kept != null && keptPreOutInput == input) {
+        INDArray kept = passes.takeKept(input);
+        if (kept != null) {
             return kept; // the score right after the backward pass: same input and parameters
         }
         INDArray input3d = input;
@@ -199,31 +161,14 @@ public final class SequenceOutputLayerImpl extends RnnOutputLayer {
         }
     }
 
-    /**
-     * DL4J's {@code BaseLayer.preOutput} on the 2d input {@code [rows, nIn]} (no dropout, weight noise, layer norm
-     * or mask here), with the product through {@link BlasGemm}: as DL4J's {@code mmuli} into its c-order array, the
-     * product goes into an f-order array (here the layer's own) and is copied, here block-wise
-     * ({@link BlockTransposeCopy}; ND4J's assign takes the per-element path for it).
-     */
+    /** DL4J's {@code BaseLayer.preOutput} on the 2d input {@code [rows, nIn]}, through {@link OutputLayerPasses}. */
     private INDArray preOutputRows(boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray w = getParamWithNoise(W, training, workspaceMgr);
         if (input.rank() != 2 || input.columns() != w.rows()) {
             return preOutput(training, workspaceMgr); // DL4J's message for the wrong input size
         }
-        INDArray b = getParamWithNoise(B, training, workspaceMgr);
-        INDArray ret = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), input.size(0), w.size(1));
-        if (productBuffer == null || productBuffer.dataType() != ret.dataType()
-                || !java.util.Arrays.equals(productBuffer.shape(), ret.shape())) {
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                productBuffer = Nd4j.createUninitialized(ret.dataType(), ret.shape(), 'f');
-            }
-        }
-        BlasGemm.gemm(input.castTo(ret.dataType()), w, productBuffer, false, false);
-        BlockTransposeCopy.copy2d(productBuffer, ret);
-        if (hasBias()) {
-            ret.addiRowVector(b);
-        }
-        return ret;
+        return passes.preOutput(input, w, hasBias() ? getParamWithNoise(B, training, workspaceMgr) : null,
+                workspaceMgr);
     }
 
     @Override
