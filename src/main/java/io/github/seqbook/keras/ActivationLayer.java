@@ -1,5 +1,6 @@
 package io.github.seqbook.keras;
 
+import io.github.seqbook.layers.ElementWiseActivationLayer;
 import org.nd4j.linalg.activations.Activation;
 
 /**
@@ -37,7 +38,8 @@ public final class ActivationLayer extends Layer {
     Built build(Shape input) {
         outputShape(input);
         Activation a = Activations.of(activation);
-        return Built.of(new org.deeplearning4j.nn.conf.layers.ActivationLayer.Builder().activation(a).build());
+        return Built.of(ElementWiseActivationLayer.of(
+                new org.deeplearning4j.nn.conf.layers.ActivationLayer.Builder().activation(a).build()));
     }
 
     @Override
