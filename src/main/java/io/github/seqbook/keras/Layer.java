@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.github.seqbook.Require;
+import io.github.seqbook.layers.SequenceLossLayer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
@@ -104,8 +105,8 @@ public abstract class Layer {
     /** A parameterless loss on an output of shape {@code out}. */
     static org.deeplearning4j.nn.conf.layers.Layer lossLayer(Shape out, Loss loss, Activation activation) {
         if (out.sequence()) {
-            RnnLossLayer layer = new RnnLossLayer.Builder(loss.function()).activation(activation)
-                    .dataFormat(RNNFormat.NCW).build();
+            RnnLossLayer layer = SequenceLossLayer.of(new RnnLossLayer.Builder(loss.function()).activation(activation)
+                    .dataFormat(RNNFormat.NCW).build());
             // Sizes set so that DL4J does not warn and Training can check targets against the model's outputs.
             layer.setNIn(out.features());
             layer.setNOut(out.features());

@@ -32,6 +32,7 @@ import io.github.seqbook.layers.OrthogonalInit;
 import io.github.seqbook.layers.RecurrentDropConnect;
 import io.github.seqbook.layers.RecurrentLoop;
 import io.github.seqbook.layers.SequenceBatchNormalization;
+import io.github.seqbook.layers.SequenceLossLayer;
 import io.github.seqbook.layers.SequenceOutputLayer;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.RNNFormat;
@@ -530,8 +531,8 @@ public final class Models {
      */
     public static RnnLossLayer sequenceLoss(int size, Activation activation) {
         Require.positive("size", size);
-        RnnLossLayer loss = new RnnLossLayer.Builder(LossFunction.MSE).activation(activation)
-                .dataFormat(RNNFormat.NCW).build();
+        RnnLossLayer loss = SequenceLossLayer.of(new RnnLossLayer.Builder(LossFunction.MSE).activation(activation)
+                .dataFormat(RNNFormat.NCW).build());
         // Sizes set so Training can check the targets against the model's outputs.
         loss.setNIn(size);
         loss.setNOut(size);

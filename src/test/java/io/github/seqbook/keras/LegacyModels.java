@@ -15,6 +15,7 @@ import io.github.seqbook.layers.KerasSimpleRnn;
 import io.github.seqbook.layers.LayerNormSimpleRnn;
 import io.github.seqbook.layers.LayerNormSimpleRnnCell;
 import io.github.seqbook.layers.OrthogonalInit;
+import io.github.seqbook.layers.SequenceLossLayer;
 import io.github.seqbook.layers.SequenceOutputLayer;
 import io.github.seqbook.layers.RecurrentDropConnect;
 import io.github.seqbook.layers.RecurrentLoop;
@@ -553,8 +554,8 @@ final class LegacyModels {
      */
     public static RnnLossLayer sequenceLoss(int size, Activation activation) {
         Require.positive("size", size);
-        RnnLossLayer loss = new RnnLossLayer.Builder(LossFunction.MSE).activation(activation)
-                .dataFormat(RNNFormat.NCW).build();
+        RnnLossLayer loss = SequenceLossLayer.of(new RnnLossLayer.Builder(LossFunction.MSE).activation(activation)
+                .dataFormat(RNNFormat.NCW).build());
         // Sizes set so Training can check the targets against the model's outputs.
         loss.setNIn(size);
         loss.setNOut(size);

@@ -1,0 +1,133 @@
+package io.github.seqbook.layers.engine;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.recurrent.RnnLossLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The computation of {@code io.github.seqbook.layers.SequenceLossLayer}: DL4J's {@code RnnLossLayer} whose training
+ * pass and score take the {@code [steps * batch, size]} matrices of input and labels (row {@code t * batch + n}, in
+ * f order, as DL4J copies them) from the layer's own buffers, filled once per input and labels (the input, when
+ * time-major, by a block copy instead of ND4J's per-element one), and hand dL/d input back time-major. The loss's
+ * ops are DL4J's on arrays of the same layouts, so the same values bit for bit. Masks, the NWC layout and inputs of
+ * another type take DL4J's code.
+ */
+public final class SequenceLossLayerImpl extends RnnLossLayer {
+    private INDArray inputRows;
+    private INDArray inputRowsBuffer;
+    private INDArray labelRows;
+    private INDArray labelRowsBuffer;
+
+    public SequenceLossLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    private boolean applies() {
+        return input != null && labels != null && input.rank() == 3 && labels.rank() == 3
+                && input.dataType() == dataType && labels.dataType() == dataType && maskArray == null
+                && layerConf().getRnnDataFormat() == RNNFormat.NCW
+                && java.util.Arrays.equals(input.shape(), labels.shape());
+    }
+
+    @Override
+    public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+        inputRows = null;
+        super.setInput(input, workspaceMgr);
+    }
+
+    @Override
+    public void setLabels(INDArray labels) {
+        labelRows = null;
+        super.setLabels(labels);
+    }
+
+    @Override
+    public void clear() {
+        inputRows = null;
+        labelRows = null;
+        super.clear();
+    }
+
+    /** An f-order {@code [rows, size]} buffer outside the workspaces, reused while the shape stays. */
+    private INDArray buffer(INDArray current, long rows, long size) {
+        if (current != null && current.size(0) == rows && current.size(1) == size) {
+            return current;
+        }
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return Nd4j.createUninitialized(dataType, new long[] {rows, size}, 'f');
+        }
+    }
+
+    /** What DL4J's {@code TimeSeriesUtils.reshape3dTo2d} returns for an NCW array: a copy, rows t * batch + n, f order. */
+    private static void fillRows(INDArray ncw, INDArray rows) {
+        INDArray timeMajor = StepArray.matrixOf(ncw.permute(2, 0, 1));
+        if (timeMajor != null) {
+            BlockTransposeCopy.copy2d(timeMajor, rows);
+        } else {
+            // f order [t * b, size] is c order [size, t, b] in memory
+            Nd4j.create(rows.data(), new long[] {ncw.size(1), ncw.size(2), ncw.size(0)},
+                    new long[] {ncw.size(2) * ncw.size(0), ncw.size(0), 1}, rows.offset(), 'c', rows.dataType())
+                    .assign(ncw.permute(1, 2, 0));
+        }
+    }
+
+    private INDArray inputRows() {
+        if (inputRows == null) {
+            inputRowsBuffer = buffer(inputRowsBuffer, input.size(0) * input.size(2), input.size(1));
+            fillRows(input, inputRowsBuffer);
+            inputRows = inputRowsBuffer;
+        }
+        return inputRows;
+    }
+
+    private INDArray labelRows() {
+        if (labelRows == null) {
+            labelRowsBuffer = buffer(labelRowsBuffer, labels.size(0) * labels.size(2), labels.size(1));
+            fillRows(labels, labelRowsBuffer);
+            labelRows = labelRowsBuffer;
+        }
+        return labelRows;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        if (!applies()) {
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        assertInputSet(true);
+        INDArray input2d = inputRows();
+        INDArray delta2d = layerConf().getLossFn().computeGradient(labelRows(), input2d.dup(input2d.ordering()),
+                layerConf().getActivationFn(), null);
+        // dL/d input time-major, [steps, batch, size] in c order (the convolution before reads it in place); DL4J
+        // returns the same values in f order
+        long batch = input.size(0);
+        long steps = input.size(2);
+        long size = input.size(1);
+        INDArray eps = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta2d.dataType(),
+                new long[] {steps * batch, size}, 'c');
+        BlockTransposeCopy.copy2d(delta2d, eps);
+        return new Pair<>(new DefaultGradient(), eps.reshape('c', steps, batch, size).permute(1, 2, 0));
+    }
+
+    @Override
+    public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (!applies()) {
+            return super.computeScore(fullNetRegTerm, training, workspaceMgr);
+        }
+        double s = layerConf().getLossFn().computeScore(labelRows(), inputRows().dup(),
+                layerConf().getActivationFn(), null, false);
+        s /= getInputMiniBatchSize();
+        s += fullNetRegTerm;
+        this.score = s;
+        return s;
+    }
+}
