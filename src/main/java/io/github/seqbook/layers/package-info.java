@@ -14,7 +14,12 @@
  * {@code BatchNormalization} on sequences ({@link io.github.seqbook.layers.SequenceBatchNormalization}, DL4J's
  * {@code BatchNormalization} in {@code TimeDistributed} computed fast); Keras' {@code Flatten} for sequences
  * ({@link io.github.seqbook.layers.FlattenSequence}); Keras' initialisers
- * ({@link io.github.seqbook.layers.KerasGlorotUniform}, {@link io.github.seqbook.layers.OrthogonalInit}).
+ * ({@link io.github.seqbook.layers.KerasGlorotUniform}, {@link io.github.seqbook.layers.OrthogonalInit}). Drop-ins
+ * for DL4J's layers with DL4J's configuration and values, computed faster on the layouts the layers above hand over:
+ * Keras' {@code Add} ({@link io.github.seqbook.layers.ElementWiseAdd}) and {@code Activation}
+ * ({@link io.github.seqbook.layers.ElementWiseActivationLayer}), and the output and loss layers
+ * ({@link io.github.seqbook.layers.DenseOutputLayer}, {@link io.github.seqbook.layers.SequenceOutputLayer},
+ * {@link io.github.seqbook.layers.SequenceLossLayer}).
  *
  * <p>These are the classes DL4J writes into a saved model's JSON, so they keep their names and package: models
  * saved earlier load unchanged. How the recurrent layers compute (op tapes, parameter layout and initialisation,

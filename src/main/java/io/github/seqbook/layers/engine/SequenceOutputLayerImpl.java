@@ -21,11 +21,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * the {@code [steps * batch, nIn]} matrix DL4J would copy it into (same rows in the same order, row
  * {@code t * batch + n}) and returns dL/d input in the same time-major layout, where DL4J copies it to f order.
  *
- * <p>The ops after the copies are DL4J's, in DL4J's order, on arrays of the same shapes: DL4J's pre-output
- * ({@code BaseLayer.preOutput}), labels ({@code getLabels2d}), loss gradient, weight gradient ({@code Nd4j.gemm},
- * input transposed), bias gradient (a sum over rows) and dL/d input ({@code W} times dL/d pre-output transposed, into
- * an f-order array); only the input matrix is c-ordered instead of f-ordered, which BLAS reads with the transposed
- * flag and multiplies in the same order (the test compares every value with DL4J's layer). Anything else (another
+ * <p>The ops after the copies are DL4J's, in DL4J's order, on arrays of the same shapes and layouts except the input
+ * matrix (c-ordered instead of f-ordered, which BLAS reads with the other transpose flag and multiplies in the same
+ * order): pre-output, loss gradient, weight and bias gradients, dL/d input, through {@link OutputLayerPasses} (products
+ * through OpenBLAS, the pre-output kept for the score). The labels are copied once per batch, in c order (see
+ * {@link #getLabels2d}). {@code SequenceOutputLayerTest} compares every value with DL4J's layer. Anything else (another
  * layout, masks, dropout, weight noise, labels that do not match) goes to DL4J's layer unchanged.
  */
 public final class SequenceOutputLayerImpl extends RnnOutputLayer {

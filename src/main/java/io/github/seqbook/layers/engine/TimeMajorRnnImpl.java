@@ -33,6 +33,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * of a training step is kept for its backward pass (as DL4J's batch normalization keeps its statistics) instead
  * of being recomputed as DL4J's SimpleRnn does.
  *
+ * <p>The output is handed over time-major ({@code [steps, batch, units]} in c order, seen in the layer's data
+ * format): the library's layers after it (recurrent, {@code CausalConv1D}, the output layers) read that memory in
+ * place. dL/d input takes the input's layout: time-major after one of the library's layers, DL4J's f order after
+ * DL4J's.
+ *
  * <p>Keras' dropout (the configuration's {@code inputDropout} and {@code recurrentDropout}) is recorded into a second
  * forward tape, replayed only in training passes after new masks are drawn ({@link KerasDropout}); inference replays
  * the plain tape, so a trained model's output costs nothing extra. The backward tape follows the masked forward
