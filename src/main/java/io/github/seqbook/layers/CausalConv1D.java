@@ -65,13 +65,8 @@ public final class CausalConv1D extends Convolution1DLayer {
                                                        int layerIndex, INDArray layerParamsView,
                                                        boolean initializeParams, DataType networkDataType) {
         LayerValidation.assertNInNOutSet("CausalConv1D", getLayerName(), layerIndex, getNIn(), getNOut());
-        CausalConv1DImpl layer = new CausalConv1DImpl(conf, networkDataType);
-        layer.setListeners(trainingListeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        layer.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+        return DropInConfiguration.wire(new CausalConv1DImpl(conf, networkDataType), conf,
+                trainingListeners, layerIndex, layerParamsView, initializeParams, initializer());
     }
 
     @Override

@@ -39,13 +39,8 @@ public final class DenseOutputLayer extends OutputLayer {
                                                        int layerIndex, INDArray layerParamsView,
                                                        boolean initializeParams, DataType networkDataType) {
         LayerValidation.assertNInNOutSet("DenseOutputLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        DenseOutputLayerImpl layer = new DenseOutputLayerImpl(conf, networkDataType);
-        layer.setListeners(trainingListeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        layer.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+        return DropInConfiguration.wire(new DenseOutputLayerImpl(conf, networkDataType), conf,
+                trainingListeners, layerIndex, layerParamsView, initializeParams, initializer());
     }
 
     @Override

@@ -2,14 +2,38 @@ package io.github.seqbook.layers;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.Collection;
+
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Copies a DL4J layer configuration into the library's drop-in subclass of it ({@link CausalConv1D},
- * {@link SequenceBatchNormalization}): DL4J's configuration classes have only private constructors from their
- * builders, so the drop-in copies every instance field declared by the DL4J class and its superclasses.
+ * What the library's drop-in subclasses of DL4J layer configurations ({@link CausalConv1D},
+ * {@link SequenceBatchNormalization}, the output and loss layers, ...) share: copying a DL4J configuration into the
+ * subclass (DL4J's configuration classes have only private constructors from their builders, so the drop-in copies
+ * every instance field declared by the DL4J class and its superclasses), and wiring the runtime layer as DL4J's
+ * {@code instantiate} does.
  */
 final class DropInConfiguration {
     private DropInConfiguration() {
+    }
+
+    /**
+     * Wires a new runtime {@code layer} as DL4J's {@code instantiate} methods do: listeners, index, the parameter view
+     * and the parameters {@code initializer} lays out in it (initialised when {@code initialize}), configuration.
+     */
+    static <L extends org.deeplearning4j.nn.api.Layer> L wire(L layer, NeuralNetConfiguration conf,
+                                                               Collection<TrainingListener> listeners, int index,
+                                                               INDArray paramsView, boolean initialize,
+                                                               ParamInitializer initializer) {
+        layer.setListeners(listeners);
+        layer.setIndex(index);
+        layer.setParamsViewArray(paramsView);
+        layer.setParamTable(initializer.init(conf, paramsView, initialize));
+        layer.setConf(conf);
+        return layer;
     }
 
     /**

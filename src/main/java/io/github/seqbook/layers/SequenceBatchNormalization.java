@@ -71,13 +71,8 @@ public final class SequenceBatchNormalization extends BatchNormalization {
                                                        int layerIndex, INDArray layerParamsView,
                                                        boolean initializeParams, DataType networkDataType) {
         LayerValidation.assertNOutSet("SequenceBatchNormalization", getLayerName(), layerIndex, getNOut());
-        SequenceBatchNormalizationImpl layer = new SequenceBatchNormalizationImpl(conf, networkDataType);
-        layer.setListeners(trainingListeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        layer.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+        return DropInConfiguration.wire(new SequenceBatchNormalizationImpl(conf, networkDataType), conf,
+                trainingListeners, layerIndex, layerParamsView, initializeParams, initializer());
     }
 
     /** The recurrent (NCW) input type, checked. */

@@ -43,13 +43,8 @@ public final class SequenceOutputLayer extends RnnOutputLayer {
                                                        int layerIndex, INDArray layerParamsView,
                                                        boolean initializeParams, DataType networkDataType) {
         LayerValidation.assertNInNOutSet("SequenceOutputLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        SequenceOutputLayerImpl layer = new SequenceOutputLayerImpl(conf, networkDataType);
-        layer.setListeners(trainingListeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        layer.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+        return DropInConfiguration.wire(new SequenceOutputLayerImpl(conf, networkDataType), conf,
+                trainingListeners, layerIndex, layerParamsView, initializeParams, initializer());
     }
 
     @Override

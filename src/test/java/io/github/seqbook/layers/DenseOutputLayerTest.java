@@ -1,6 +1,5 @@
 package io.github.seqbook.layers;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -78,13 +77,8 @@ class DenseOutputLayerTest {
         return new DataSet(x, y);
     }
 
-    private static void assertBitForBit(INDArray expected, INDArray actual, String what) {
-        assertArrayEquals(expected.shape(), actual.shape(), what);
-        assertArrayEquals(expected.dup('c').data().asFloat(), actual.dup('c').data().asFloat(), what);
-    }
-
     private static void assertTrainSame(MultiLayerNetwork dl4j, MultiLayerNetwork ours, boolean oneHot) {
-        assertBitForBit(dl4j.params(), ours.params(), "initial parameters");
+        LayerTesting.assertBitForBit(dl4j.params(), ours.params(), "initial parameters");
         for (int i = 0; i < 4; i++) {
             DataSet batch = data(i % 2 == 0 ? 32 : 5, oneHot, 100 + i);
             Nd4j.getRandom().setSeed(i);
@@ -92,10 +86,10 @@ class DenseOutputLayerTest {
             Nd4j.getRandom().setSeed(i);
             ours.fit(batch);
             assertEquals(dl4j.score(), ours.score(), "score after step " + i);
-            assertBitForBit(dl4j.params(), ours.params(), "parameters after step " + i);
+            LayerTesting.assertBitForBit(dl4j.params(), ours.params(), "parameters after step " + i);
         }
         DataSet test = data(9, oneHot, 7);
-        assertBitForBit(dl4j.output(test.getFeatures()), ours.output(test.getFeatures()), "output");
+        LayerTesting.assertBitForBit(dl4j.output(test.getFeatures()), ours.output(test.getFeatures()), "output");
         assertEquals(dl4j.score(test), ours.score(test), "score of a test set");
     }
 
@@ -121,7 +115,7 @@ class DenseOutputLayerTest {
             dl4j.fit(batch);
             ours.fit(batch);
             assertEquals(dl4j.score(), ours.score(), "score after step " + i);
-            assertBitForBit(dl4j.params(), ours.params(), "parameters after step " + i);
+            LayerTesting.assertBitForBit(dl4j.params(), ours.params(), "parameters after step " + i);
         }
     }
 

@@ -84,6 +84,13 @@ public final class LayerTesting {
         net.setParams(p);
     }
 
+    /** Asserts the same shape and the same float values, bit for bit (compared in c order). */
+    static void assertBitForBit(INDArray expected, INDArray actual, String what) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected.shape(), actual.shape(), what);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected.dup('c').data().asFloat(),
+                actual.dup('c').data().asFloat(), what);
+    }
+
     /**
      * True when an NCW array {@code [batch, channels, steps]} is laid out time-major, as the library's layers hand
      * over their outputs: {@code [steps, batch, channels]} in c order.

@@ -91,7 +91,8 @@ class SequenceLossLayerTest {
 
     @Test
     void configurationRoundTrip() throws Exception {
-        MultiLayerNetwork net = net(new CausalConv1D.Builder(4).build(), SequenceLossLayer.of(dl4jLoss(Activation.SOFTMAX)));
+        MultiLayerNetwork net = net(new CausalConv1D.Builder(4).build(),
+                SequenceLossLayer.of(dl4jLoss(Activation.SOFTMAX)));
         LayerTesting.assertJsonRoundTrip(net, SequenceLossLayer.class);
         LayerTesting.saveAndLoad(net, Nd4j.rand(DataType.FLOAT, 3, 2, STEPS));
     }

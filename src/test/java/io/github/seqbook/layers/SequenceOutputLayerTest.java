@@ -1,6 +1,5 @@
 package io.github.seqbook.layers;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -87,25 +86,21 @@ class SequenceOutputLayerTest {
         return new DataSet(x, y);
     }
 
-    private static void assertBitForBit(INDArray expected, INDArray actual, String what) {
-        assertArrayEquals(expected.shape(), actual.shape(), what);
-        assertArrayEquals(expected.dup('c').data().asFloat(), actual.dup('c').data().asFloat(), what);
-    }
-
     /** Trains both networks on the same batches (two shapes) and compares everything after every step. */
     private static void assertTrainSame(MultiLayerNetwork dl4j, MultiLayerNetwork ours, boolean oneHot) {
-        assertBitForBit(dl4j.params(), ours.params(), "initial parameters");
+        LayerTesting.assertBitForBit(dl4j.params(), ours.params(), "initial parameters");
         for (int i = 0; i < 4; i++) {
             DataSet batch = data(i % 2 == 0 ? 16 : 5, oneHot, 100 + i);
             dl4j.fit(batch);
             ours.fit(batch);
             assertEquals(dl4j.score(), ours.score(), "score after step " + i);
-            assertBitForBit(dl4j.params(), ours.params(), "parameters after step " + i);
+            LayerTesting.assertBitForBit(dl4j.params(), ours.params(), "parameters after step " + i);
         }
         DataSet test = data(9, oneHot, 7);
-        assertBitForBit(dl4j.output(test.getFeatures()), ours.output(test.getFeatures()), "output");
+        LayerTesting.assertBitForBit(dl4j.output(test.getFeatures()), ours.output(test.getFeatures()), "output");
         assertEquals(dl4j.score(test), ours.score(test), "score of a test set");
-        assertBitForBit(dl4j.scoreExamples(test, false), ours.scoreExamples(test, false), "per-example scores");
+        LayerTesting.assertBitForBit(dl4j.scoreExamples(test, false), ours.scoreExamples(test, false),
+                "per-example scores");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -132,7 +127,8 @@ class SequenceOutputLayerTest {
         RnnOutputLayer withDropout = dl4jOutput(new LossMSE(), Activation.IDENTITY);
         withDropout.setIDropout(new Dropout(0.7));
         MultiLayerNetwork dl4j = net(Models.simpleRnnLayer(UNITS), withDropout.clone());
-        MultiLayerNetwork ours = net(Models.simpleRnnLayer(UNITS), SequenceOutputLayer.of((RnnOutputLayer) withDropout.clone()));
+        MultiLayerNetwork ours = net(Models.simpleRnnLayer(UNITS),
+                SequenceOutputLayer.of((RnnOutputLayer) withDropout.clone()));
         DataSet batch = data(6, false, 3);
         // per-step masks: the last two steps of sequence 0 are padding
         INDArray mask = Nd4j.ones(DataType.FLOAT, 6, STEPS);
@@ -145,7 +141,7 @@ class SequenceOutputLayerTest {
             Nd4j.getRandom().setSeed(11 + i);
             ours.fit(batch);
             assertEquals(dl4j.score(), ours.score(), "score after step " + i);
-            assertBitForBit(dl4j.params(), ours.params(), "parameters after step " + i);
+            LayerTesting.assertBitForBit(dl4j.params(), ours.params(), "parameters after step " + i);
         }
         // MC Dropout (dropout at inference): on a time-major input, the mask DL4J's layer draws on the f-order input
         // DL4J's recurrent layers hand over
@@ -156,7 +152,7 @@ class SequenceOutputLayerTest {
         INDArray a = dl4j.getLayer(1).activate(h.dup('f'), true, mgr);
         Nd4j.getRandom().setSeed(5);
         INDArray b = ours.getLayer(1).activate(timeMajor, true, mgr);
-        assertBitForBit(a, b, "output with dropout on");
+        LayerTesting.assertBitForBit(a, b, "output with dropout on");
         Nd4j.getRandom().setSeed(6);
         INDArray c = ours.getLayer(1).activate(timeMajor, true, mgr);
         assertFalse(java.util.Arrays.equals(a.dup('c').data().asFloat(), c.dup('c').data().asFloat()),
@@ -185,7 +181,7 @@ class SequenceOutputLayerTest {
         }
         assertTrue(LayerTesting.isTimeMajor(eps[0]), "ours: strides " + java.util.Arrays.toString(eps[0].stride()));
         assertFalse(LayerTesting.isTimeMajor(eps[1]), "DL4J's layer copies to f order");
-        assertBitForBit(eps[1], eps[0], "dL/d input");
+        LayerTesting.assertBitForBit(eps[1], eps[0], "dL/d input");
     }
 
     @Test

@@ -36,7 +36,8 @@ final class DenseSumArray extends BaseNDArray {
     @Override
     public INDArray addi(INDArray other, INDArray result) {
         if (result == this && other != null && other.dataType() == dataType()
-                && java.util.Arrays.equals(other.shape(), shape()) && java.util.Arrays.equals(other.stride(), stride())) {
+                && java.util.Arrays.equals(other.shape(), shape())
+                && java.util.Arrays.equals(other.stride(), stride())) {
             DenseLayout.contiguous(this).addi(DenseLayout.contiguous(other));
             return this;
         }

@@ -57,8 +57,8 @@ public final class ElementWiseActivationLayerImpl extends ActivationLayer {
         assertInputSet(false);
         // DL4J: a copy in training (the input is needed for backprop), the input itself (activated in place) else
         INDArray in = training
-                ? DenseLayout.fromContiguous(DenseLayout.createContiguousLike(workspaceMgr, ArrayType.ACTIVATIONS, input)
-                        .assign(DenseLayout.contiguous(input)), input)
+                ? DenseLayout.fromContiguous(DenseLayout.createContiguousLike(workspaceMgr, ArrayType.ACTIVATIONS,
+                        input).assign(DenseLayout.contiguous(input)), input)
                 : workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, input);
         layerConf().getActivationFn().getActivation(DenseLayout.contiguous(in), training);
         return in;

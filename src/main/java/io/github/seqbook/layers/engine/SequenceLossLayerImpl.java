@@ -22,10 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * another type take DL4J's code.
  */
 public final class SequenceLossLayerImpl extends RnnLossLayer {
-    private INDArray inputRows;
-    private INDArray inputRowsBuffer;
-    private INDArray labelRows;
-    private INDArray labelRowsBuffer;
+    private final Rows inputRows = new Rows();
+    private final Rows labelRows = new Rows();
 
     public SequenceLossLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -40,34 +38,51 @@ public final class SequenceLossLayerImpl extends RnnLossLayer {
 
     @Override
     public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
-        inputRows = null;
+        inputRows.reset();
         super.setInput(input, workspaceMgr);
     }
 
     @Override
     public void setLabels(INDArray labels) {
-        labelRows = null;
+        labelRows.reset();
         super.setLabels(labels);
     }
 
     @Override
     public void clear() {
-        inputRows = null;
-        labelRows = null;
+        inputRows.reset();
+        labelRows.reset();
         super.clear();
     }
 
-    /** An f-order {@code [rows, size]} buffer outside the workspaces, reused while the shape stays. */
-    private INDArray buffer(INDArray current, long rows, long size) {
-        if (current != null && current.size(0) == rows && current.size(1) == size) {
+    /**
+     * An NCW array's {@code [steps * batch, size]} matrix, filled on first use after {@link #reset} into an f-order
+     * buffer outside the workspaces that is kept while the shape stays.
+     */
+    private final class Rows {
+        private INDArray buffer;
+        private INDArray current;
+
+        INDArray of(INDArray ncw) {
+            if (current == null) {
+                long rows = ncw.size(0) * ncw.size(2);
+                if (buffer == null || buffer.size(0) != rows || buffer.size(1) != ncw.size(1)) {
+                    try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                        buffer = Nd4j.createUninitialized(dataType, new long[] {rows, ncw.size(1)}, 'f');
+                    }
+                }
+                fillRows(ncw, buffer);
+                current = buffer;
+            }
             return current;
         }
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return Nd4j.createUninitialized(dataType, new long[] {rows, size}, 'f');
+
+        void reset() {
+            current = null;
         }
     }
 
-    /** What DL4J's {@code TimeSeriesUtils.reshape3dTo2d} returns for an NCW array: a copy, rows t * batch + n, f order. */
+    /** What DL4J's {@code TimeSeriesUtils.reshape3dTo2d} gives for an NCW array: rows t * batch + n, f order. */
     private static void fillRows(INDArray ncw, INDArray rows) {
         INDArray timeMajor = StepArray.matrixOf(ncw.permute(2, 0, 1));
         if (timeMajor != null) {
@@ -80,33 +95,15 @@ public final class SequenceLossLayerImpl extends RnnLossLayer {
         }
     }
 
-    private INDArray inputRows() {
-        if (inputRows == null) {
-            inputRowsBuffer = buffer(inputRowsBuffer, input.size(0) * input.size(2), input.size(1));
-            fillRows(input, inputRowsBuffer);
-            inputRows = inputRowsBuffer;
-        }
-        return inputRows;
-    }
-
-    private INDArray labelRows() {
-        if (labelRows == null) {
-            labelRowsBuffer = buffer(labelRowsBuffer, labels.size(0) * labels.size(2), labels.size(1));
-            fillRows(labels, labelRowsBuffer);
-            labelRows = labelRowsBuffer;
-        }
-        return labelRows;
-    }
-
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         if (!applies()) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         assertInputSet(true);
-        INDArray input2d = inputRows();
-        INDArray delta2d = layerConf().getLossFn().computeGradient(labelRows(), input2d.dup(input2d.ordering()),
-                layerConf().getActivationFn(), null);
+        INDArray input2d = inputRows.of(input);
+        INDArray delta2d = layerConf().getLossFn().computeGradient(labelRows.of(labels),
+                input2d.dup(input2d.ordering()), layerConf().getActivationFn(), null);
         // dL/d input time-major, [steps, batch, size] in c order (the convolution before reads it in place); DL4J
         // returns the same values in f order
         long batch = input.size(0);
@@ -123,7 +120,7 @@ public final class SequenceLossLayerImpl extends RnnLossLayer {
         if (!applies()) {
             return super.computeScore(fullNetRegTerm, training, workspaceMgr);
         }
-        double s = layerConf().getLossFn().computeScore(labelRows(), inputRows().dup(),
+        double s = layerConf().getLossFn().computeScore(labelRows.of(labels), inputRows.of(input).dup(),
                 layerConf().getActivationFn(), null, false);
         s /= getInputMiniBatchSize();
         s += fullNetRegTerm;
