@@ -54,9 +54,16 @@ public final class HuberLoss implements ILossFunction {
     // operations per value in the same order (ND4J's scalar min/max are "x < d ? x : d" and "x > d ? x : d", its
     // scalars the array's type), so the same values bit for bit (HuberLossTest compares both ways).
 
+    /**
+     * True when arrays live in host memory that their NIO buffers read and write directly (ND4J's CPU backend; a GPU
+     * backend keeps device copies the loop would not see).
+     */
+    private static final boolean HOST_MEMORY = org.nd4j.linalg.factory.Nd4j.getExecutioner().getClass().getName()
+            .startsWith("org.nd4j.linalg.cpu.");
+
     /** True for float {@code [examples, outputs]} arrays, the output c-ordered without gaps, labels of its shape. */
     private static boolean fusable(INDArray output, INDArray labels) {
-        return output.dataType() == DataType.FLOAT && labels.dataType() == DataType.FLOAT && output.rank() == 2
+        return HOST_MEMORY && output.dataType() == DataType.FLOAT && labels.dataType() == DataType.FLOAT && output.rank() == 2
                 && java.util.Arrays.equals(output.shape(), labels.shape()) && denseC(output)
                 && output.length() <= Integer.MAX_VALUE;
     }

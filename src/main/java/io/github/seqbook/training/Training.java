@@ -423,6 +423,8 @@ public final class Training {
                 // the output layers' drop-ins compute DL4J's layers faster: titles keep DL4J's names
                 String type = layer instanceof io.github.seqbook.layers.SequenceOutputLayer ? "RnnOutputLayer"
                         : layer instanceof io.github.seqbook.layers.DenseOutputLayer ? "OutputLayer"
+                        : layer instanceof io.github.seqbook.layers.SequenceLossLayer ? "RnnLossLayer"
+                        : layer instanceof io.github.seqbook.layers.ElementWiseActivationLayer ? "ActivationLayer"
                         : layer.getClass().getSimpleName();
                 if (type.startsWith("Keras") && layer.getClass().getPackageName().equals(Gru.class.getPackageName())) {
                     type = type.substring("Keras".length()); // KerasSimpleRnn is the book's SimpleRNN: keep titles short

@@ -52,7 +52,7 @@ class SequenceLossLayerTest {
     private static void assertTrainSame(MultiLayerNetwork dl4j, MultiLayerNetwork ours, boolean masked) {
         assertArrayEquals(values(dl4j.params()), values(ours.params()));
         for (int i = 0; i < 4; i++) {
-            int batch = i % 2 == 0 ? 16 : 5;
+            int batch = new int[] {16, 5, 1, 16}[i]; // 1: DL4J reshapes a single sequence as a view
             Nd4j.getRandom().setSeed(i);
             DataSet data = new DataSet(Nd4j.rand(DataType.FLOAT, batch, 2, STEPS).subi(0.5),
                     Nd4j.rand(DataType.FLOAT, batch, 4, STEPS));

@@ -90,7 +90,7 @@ class SequenceOutputLayerTest {
     private static void assertTrainSame(MultiLayerNetwork dl4j, MultiLayerNetwork ours, boolean oneHot) {
         LayerTesting.assertBitForBit(dl4j.params(), ours.params(), "initial parameters");
         for (int i = 0; i < 4; i++) {
-            DataSet batch = data(i % 2 == 0 ? 16 : 5, oneHot, 100 + i);
+            DataSet batch = data(new int[] {16, 5, 1, 16}[i], oneHot, 100 + i); // 1: DL4J's view case
             dl4j.fit(batch);
             ours.fit(batch);
             assertEquals(dl4j.score(), ours.score(), "score after step " + i);

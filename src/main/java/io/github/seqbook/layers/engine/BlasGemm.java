@@ -96,7 +96,8 @@ final class BlasGemm {
      * through ND4J. For products that are not recorded on a tape (a few microseconds of ND4J's op each).
      */
     static void gemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB) {
-        DirectCpuCalls.Exec call = AVAILABLE ? prepare(a, b, c, transposeA, transposeB, 1.0, 0.0) : null;
+        DirectCpuCalls.Exec call = AVAILABLE && DirectCpuCalls.AVAILABLE
+                ? prepare(a, b, c, transposeA, transposeB, 1.0, 0.0) : null;
         if (call != null) {
             call.run();
         } else {

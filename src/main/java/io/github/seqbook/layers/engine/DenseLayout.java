@@ -31,6 +31,17 @@ public final class DenseLayout {
         return a.rank() > 0;
     }
 
+    /** True when {@code a} is {@link #isDense dense} with its axes already from the largest stride to the smallest. */
+    public static boolean isCOrdered(INDArray a) {
+        int[] order = axesByStride(a);
+        for (int k = 0; k < order.length; k++) {
+            if (order[k] != k) {
+                return false;
+            }
+        }
+        return isDense(a);
+    }
+
     /**
      * {@code a} seen with its axes from the largest stride to the smallest: a c-order contiguous view, on which ND4J's
      * element-wise ops run as flat loops. {@code a} must be {@link #isDense dense}; {@link #fromContiguous} undoes it.

@@ -22,8 +22,9 @@ final class DenseSumArray extends BaseNDArray {
 
     /** {@code view} as a {@link DenseSumArray} when it is dense and the backend is the CPU's, else {@code view}. */
     static INDArray of(INDArray view) {
-        if (!DirectCpuCalls.AVAILABLE || view instanceof DenseSumArray || !DenseLayout.isDense(view)) {
-            return view;
+        if (!DirectCpuCalls.AVAILABLE || view instanceof DenseSumArray || !DenseLayout.isDense(view)
+                || DenseLayout.isCOrdered(view)) {
+            return view; // ND4J's own sum of c-ordered arrays is the flat loop already
         }
         return new DenseSumArray(view.data(), view.shape(), view.stride(), view.offset(), view.ordering());
     }
@@ -38,8 +39,11 @@ final class DenseSumArray extends BaseNDArray {
         if (result == this && other != null && other.dataType() == dataType()
                 && java.util.Arrays.equals(other.shape(), shape())
                 && java.util.Arrays.equals(other.stride(), stride())) {
-            DenseLayout.contiguous(this).addi(DenseLayout.contiguous(other));
-            return this;
+            INDArray flat = DenseLayout.contiguous(this);
+            if (flat != this) { // (a c-ordered view would be this array again: ND4J's sum below)
+                flat.addi(DenseLayout.contiguous(other));
+                return this;
+            }
         }
         return super.addi(other, result);
     }

@@ -33,7 +33,9 @@ public final class SequenceLossLayerImpl extends RnnLossLayer {
         return input != null && labels != null && input.rank() == 3 && labels.rank() == 3
                 && input.dataType() == dataType && labels.dataType() == dataType && maskArray == null
                 && layerConf().getRnnDataFormat() == RNNFormat.NCW
-                && java.util.Arrays.equals(input.shape(), labels.shape());
+                && java.util.Arrays.equals(input.shape(), labels.shape())
+                // DL4J reshapes a single sequence or step as a c-order view, not an f-order copy: its code then
+                && input.size(0) > 1 && input.size(2) > 1;
     }
 
     @Override

@@ -47,5 +47,7 @@ class DenseSumArrayTest {
         INDArray strided = Nd4j.rand(DataType.FLOAT, 4, 10).get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
                 org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 5));
         assertSame(strided, DenseLayout.summable(strided), "not dense: unchanged");
+        INDArray matrix = Nd4j.rand(DataType.FLOAT, 4, 10);
+        assertSame(matrix, DenseLayout.summable(matrix), "c-ordered: ND4J's own sum is flat already");
     }
 }
