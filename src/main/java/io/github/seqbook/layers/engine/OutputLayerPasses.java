@@ -29,8 +29,8 @@ final class OutputLayerPasses {
 
     /**
      * True for the chapter's losses (MSE, Huber, cross-entropy with or without sparse labels), which read the labels
-     * only in element-wise ops against their own copy of the output and never write the pre-output: the labels'
-     * layout cannot change a value, and a kept pre-output stays what it was.
+     * only in element-wise ops against the output, so the labels' layout cannot change a value. (The pre-output kept
+     * for the score is a copy taken before the loss's gradient, which some activations compute in place.)
      */
     static boolean knownLoss(ILossFunction loss) {
         return loss instanceof LossMSE || loss instanceof LossMCXENT || loss instanceof HuberLoss;
