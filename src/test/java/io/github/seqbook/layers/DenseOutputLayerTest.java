@@ -103,6 +103,25 @@ class DenseOutputLayerTest {
     }
 
     @Test
+    void aSingleOutputTrainsBitForBitAsDl4jsLayer() {
+        // Dense(1), the forecasting models' output: DL4J's product may take another BLAS routine for one column
+        OutputLayer one = new OutputLayer.Builder(new HuberLoss(1.0)).nOut(1).activation(Activation.IDENTITY)
+                .weightInit(WeightInit.XAVIER_UNIFORM).build();
+        MultiLayerNetwork dl4j = net(one.clone());
+        MultiLayerNetwork ours = net(DenseOutputLayer.of((OutputLayer) one.clone()));
+        for (int i = 0; i < 4; i++) {
+            Nd4j.getRandom().setSeed(i);
+            int batch = new int[] {32, 5, 1, 32}[i];
+            DataSet data = new DataSet(Nd4j.rand(DataType.FLOAT, batch, INPUTS, STEPS).subi(0.5),
+                    Nd4j.rand(DataType.FLOAT, batch, 1));
+            dl4j.fit(data);
+            ours.fit(data);
+            assertEquals(dl4j.score(), ours.score(), "score after step " + i);
+            LayerTesting.assertBitForBit(dl4j.params(), ours.params(), "parameters after step " + i);
+        }
+    }
+
+    @Test
     void masksTakeDl4jsCode() {
         // per-example label masks (DL4J's dropout is left out: it does not draw reproducibly by seed)
         MultiLayerNetwork dl4j = net(dl4jOutput(new HuberLoss(1.0), Activation.IDENTITY));

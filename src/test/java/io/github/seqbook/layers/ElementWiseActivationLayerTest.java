@@ -24,8 +24,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
  * {@link ElementWiseActivationLayer} against DL4J's {@code ActivationLayer} between causal convolutions (time-major
- * arrays, the original WaveNet's case): the same training and outputs bit for bit, for value-by-value functions
- * (its own path) and softmax (DL4J's code).
+ * arrays, the original WaveNet's case): the same training and outputs bit for bit, for every value-by-value
+ * function on its own path and for softmax (DL4J's code).
  */
 class ElementWiseActivationLayerTest {
     private static MultiLayerNetwork net(ActivationLayer activation) {
@@ -46,7 +46,8 @@ class ElementWiseActivationLayerTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Activation.class, names = {"RELU", "TANH", "SIGMOID", "IDENTITY", "SOFTMAX"})
+    @EnumSource(value = Activation.class, names = {"RELU", "TANH", "SIGMOID", "IDENTITY", "LEAKYRELU", "ELU", "SELU",
+        "SOFTPLUS", "SOFTSIGN", "SWISH", "GELU", "HARDTANH", "HARDSIGMOID", "SOFTMAX"})
     void trainsBitForBitAsDl4jsLayer(Activation activation) {
         ActivationLayer conf = new ActivationLayer.Builder().activation(activation).build();
         MultiLayerNetwork dl4j = net(conf.clone());
