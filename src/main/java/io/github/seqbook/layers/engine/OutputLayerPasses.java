@@ -3,9 +3,7 @@ package io.github.seqbook.layers.engine;
 import io.github.seqbook.keras.HuberLoss;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
@@ -42,12 +40,7 @@ final class OutputLayerPasses {
      */
     INDArray preOutput(INDArray input, INDArray w, INDArray b, LayerWorkspaceMgr mgr) {
         INDArray ret = mgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), input.size(0), w.size(1));
-        if (productBuffer == null || productBuffer.dataType() != ret.dataType()
-                || !java.util.Arrays.equals(productBuffer.shape(), ret.shape())) {
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                productBuffer = Nd4j.createUninitialized(ret.dataType(), ret.shape(), 'f');
-            }
-        }
+        productBuffer = StepArray.reuse(productBuffer, ret.dataType(), 'f', ret.shape());
         BlasGemm.gemm(input.castTo(ret.dataType()), w, productBuffer, false, false);
         BlockTransposeCopy.copy2d(productBuffer, ret);
         if (b != null) {
@@ -76,13 +69,7 @@ final class OutputLayerPasses {
 
     /** Keeps a copy of {@code preOut}, computed from {@code input}, for the score of the same pass. */
     void keep(INDArray preOut, INDArray input) {
-        kept = null;
-        if (keptBuffer == null || !java.util.Arrays.equals(keptBuffer.shape(), preOut.shape())
-                || keptBuffer.ordering() != preOut.ordering() || keptBuffer.dataType() != preOut.dataType()) {
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                keptBuffer = Nd4j.createUninitialized(preOut.dataType(), preOut.shape(), preOut.ordering());
-            }
-        }
+        keptBuffer = StepArray.reuse(keptBuffer, preOut.dataType(), preOut.ordering(), preOut.shape());
         kept = keptBuffer.assign(preOut);
         keptFor = input;
     }

@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -67,12 +66,7 @@ public final class SequenceLossLayerImpl extends RnnLossLayer {
 
         INDArray of(INDArray ncw) {
             if (current == null) {
-                long rows = ncw.size(0) * ncw.size(2);
-                if (buffer == null || buffer.size(0) != rows || buffer.size(1) != ncw.size(1)) {
-                    try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                        buffer = Nd4j.createUninitialized(dataType, new long[] {rows, ncw.size(1)}, 'f');
-                    }
-                }
+                buffer = StepArray.reuse(buffer, dataType, 'f', ncw.size(0) * ncw.size(2), ncw.size(1));
                 fillRows(ncw, buffer);
                 current = buffer;
             }

@@ -11,9 +11,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.TimeSeriesUtils;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The computation of {@code io.github.seqbook.layers.SequenceOutputLayer}: DL4J's {@code RnnOutputLayer} that, for
@@ -80,13 +78,8 @@ public final class SequenceOutputLayerImpl extends RnnOutputLayer {
                 || layerConf().getRnnDataFormat() != RNNFormat.NCW || !knownLoss()) {
             return super.getLabels2d(workspaceMgr, arrayType);
         }
-        long rows = labels.size(0) * labels.size(2);
         long size = labels.size(1);
-        if (labelRowsBuffer == null || labelRowsBuffer.size(0) != rows || labelRowsBuffer.size(1) != size) {
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                labelRowsBuffer = Nd4j.create(dataType, rows, size);
-            }
-        }
+        labelRowsBuffer = StepArray.reuse(labelRowsBuffer, dataType, 'c', labels.size(0) * labels.size(2), size);
         labelRowsBuffer.reshape('c', labels.size(2), labels.size(0), size).assign(labels.permute(2, 0, 1));
         labelRows = labelRowsBuffer;
         return labelRows;

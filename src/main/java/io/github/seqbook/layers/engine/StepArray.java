@@ -51,6 +51,20 @@ final class StepArray {
         return true;
     }
 
+    /**
+     * {@code buffer} when it has {@code type}, {@code order} and {@code shape}, else a new uninitialised one outside
+     * DL4J's workspaces: a layer's work array, kept from batch to batch while the shape stays.
+     */
+    static INDArray reuse(INDArray buffer, DataType type, char order, long... shape) {
+        if (buffer != null && buffer.dataType() == type && buffer.ordering() == order
+                && java.util.Arrays.equals(buffer.shape(), shape)) {
+            return buffer;
+        }
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return Nd4j.createUninitialized(type, shape, order);
+        }
+    }
+
     /** A zero-filled array of {@code count} steps of {@code [batch, width]}. */
     StepArray(DataType type, int count, int batch, int width) {
         this.batch = batch;
