@@ -1,7 +1,6 @@
 package io.github.seqbook.layers.engine;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.OutputLayer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
@@ -70,16 +69,9 @@ public final class DenseOutputLayerImpl extends OutputLayer {
         passes.keep(preOut, input);
         INDArray delta = layerConf().getLossFn().computeGradient(getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM),
                 preOut, layerConf().getActivationFn(), maskArray);
-        INDArray gradW = gradientViews.get(W);
-        INDArray gradB = hasBias() ? gradientViews.get(B) : null;
-        INDArray eps = passes.backward(input, delta, gradW, gradB, getParamWithNoise(W, true, workspaceMgr),
-                workspaceMgr);
-        Gradient gradient = new DefaultGradient();
-        gradient.gradientForVariable().put(W, gradW);
-        if (gradB != null) {
-            gradient.gradientForVariable().put(B, gradB);
-        }
-        return new Pair<>(gradient, backpropDropOutIfPresent(eps));
+        Pair<Gradient, INDArray> g = passes.backward(input, delta, gradientViews.get(W),
+                hasBias() ? gradientViews.get(B) : null, getParamWithNoise(W, true, workspaceMgr), workspaceMgr);
+        return new Pair<>(g.getFirst(), backpropDropOutIfPresent(g.getSecond()));
     }
 
     @Override

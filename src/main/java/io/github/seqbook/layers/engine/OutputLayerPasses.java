@@ -1,8 +1,12 @@
 package io.github.seqbook.layers.engine;
 
 import io.github.seqbook.keras.HuberLoss;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
@@ -51,20 +55,24 @@ final class OutputLayerPasses {
 
     /**
      * {@code BaseOutputLayer}'s gradients from dL/d pre-output {@code delta}: the weight gradient into {@code gradW},
-     * the bias gradient into {@code gradB} (null without a bias), and dL/d input {@code [rows, nIn]} returned, in c
-     * order (the transpose of an f-order array of {@code mgr}'s activation-gradient workspace).
+     * the bias gradient into {@code gradB} (null without a bias), both named in the returned gradient as DL4J names
+     * them ({@code W}, then {@code b}), with dL/d input {@code [rows, nIn]} in c order (the transpose of an f-order
+     * array of {@code mgr}'s activation-gradient workspace).
      */
-    INDArray backward(INDArray input, INDArray delta, INDArray gradW, INDArray gradB, INDArray w,
-                      LayerWorkspaceMgr mgr) {
+    Pair<Gradient, INDArray> backward(INDArray input, INDArray delta, INDArray gradW, INDArray gradB, INDArray w,
+                                      LayerWorkspaceMgr mgr) {
         BlasGemm.gemm(input.castTo(gradW.dataType()), delta, gradW, true, false);
+        Gradient gradient = new DefaultGradient();
+        gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, gradW);
         if (gradB != null) {
             delta.sum(gradB, 0);
+            gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, gradB);
         }
         INDArray d = mgr.leverageTo(ArrayType.ACTIVATION_GRAD, delta);
         INDArray epsT = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, d.dataType(),
                 new long[] {w.size(0), d.size(0)}, 'f');
         BlasGemm.gemm(w, d, epsT, false, true); // DL4J: w.mmuli(delta.transpose(), epsT)
-        return epsT.transpose();
+        return new Pair<>(gradient, epsT.transpose());
     }
 
     /** Keeps a copy of {@code preOut}, computed from {@code input}, for the score of the same pass. */

@@ -2,7 +2,6 @@ package io.github.seqbook.layers.engine;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.recurrent.RnnOutputLayer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
@@ -118,18 +117,12 @@ public final class SequenceOutputLayerImpl extends RnnOutputLayer {
             INDArray labels2d = getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM);
             INDArray delta = layerConf().getLossFn().computeGradient(labels2d, preOut, layerConf().getActivationFn(),
                     maskArray);
-            INDArray gradW = gradientViews.get(W);
-            INDArray gradB = hasBias() ? gradientViews.get(B) : null;
-            INDArray w = getParamWithNoise(W, true, workspaceMgr);
+            Pair<Gradient, INDArray> g = passes.backward(input, delta, gradientViews.get(W),
+                    hasBias() ? gradientViews.get(B) : null, getParamWithNoise(W, true, workspaceMgr), workspaceMgr);
             // [steps * batch, nIn] in c order: the time-major layout the layer before works in
-            INDArray eps2d = backpropDropOutIfPresent(passes.backward(input, delta, gradW, gradB, w, workspaceMgr));
-            Gradient gradient = new DefaultGradient();
-            gradient.gradientForVariable().put(W, gradW);
-            if (gradB != null) {
-                gradient.gradientForVariable().put(B, gradB);
-            }
+            INDArray eps2d = backpropDropOutIfPresent(g.getSecond());
             weightNoiseParams.clear();
-            return new Pair<>(gradient, eps2d.reshape('c', steps, batch, w.size(0)).permute(1, 2, 0));
+            return new Pair<>(g.getFirst(), eps2d.reshape('c', steps, batch, eps2d.size(1)).permute(1, 2, 0));
         } finally {
             input = input3d;
         }
