@@ -24,7 +24,9 @@ final class DenseSumArray extends BaseNDArray {
     static INDArray of(INDArray view) {
         if (!DirectCpuCalls.AVAILABLE || view instanceof DenseSumArray || !DenseLayout.isDense(view)
                 || DenseLayout.isCOrdered(view)) {
-            return view; // ND4J's own sum of c-ordered arrays is the flat loop already
+            // ND4J's own sum of c-ordered arrays is the flat loop already; and addi relies on this: the contiguous
+            // view of a c-ordered array is the array itself
+            return view;
         }
         return new DenseSumArray(view.data(), view.shape(), view.stride(), view.offset(), view.ordering());
     }
@@ -39,11 +41,8 @@ final class DenseSumArray extends BaseNDArray {
         if (result == this && other != null && other.dataType() == dataType()
                 && java.util.Arrays.equals(other.shape(), shape())
                 && java.util.Arrays.equals(other.stride(), stride())) {
-            INDArray flat = DenseLayout.contiguous(this);
-            if (flat != this) { // (a c-ordered view would be this array again: ND4J's sum below)
-                flat.addi(DenseLayout.contiguous(other));
-                return this;
-            }
+            DenseLayout.contiguous(this).addi(DenseLayout.contiguous(other)); // never c-ordered: see of
+            return this;
         }
         return super.addi(other, result);
     }
