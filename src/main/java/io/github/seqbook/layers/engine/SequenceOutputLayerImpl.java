@@ -161,11 +161,9 @@ public final class SequenceOutputLayerImpl extends RnnOutputLayer {
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         INDArray rows = timeMajorInput();
         if (rows == null) {
-            if (training && layerConf().getIDropout() != null && input != null && input.rank() == 3
-                    && StepArray.isDense(input.permute(2, 0, 1))) {
-                // DL4J's dropout draws its mask in the input's memory order: DL4J's f order, so that a seed draws
-                // the mask it draws after DL4J's recurrent layers (training reshapes to 2d first: no difference)
-                input = workspaceMgr.dup(ArrayType.INPUT, input, 'f');
+            if (training && layerConf().getIDropout() != null && input != null && input.rank() == 3) {
+                // before DL4J's activate applies dropout (training reshapes to 2d first: no difference there)
+                input = StepArray.forDl4jDropout(input, input.permute(2, 0, 1), workspaceMgr);
             }
             return super.activate(training, workspaceMgr);
         }

@@ -3,6 +3,8 @@ package io.github.seqbook.layers.engine;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -49,6 +51,16 @@ final class StepArray {
             expected *= tm.size(d);
         }
         return true;
+    }
+
+    /**
+     * {@code input} for DL4J's dropout, which draws its mask in the array's memory order: copied to DL4J's f order
+     * (in {@code mgr}'s input workspace) when its time-major view {@code timeMajor} is dense, as the library's layers
+     * hand over their outputs, so that a seed draws the mask it draws after DL4J's recurrent layers; else
+     * {@code input} itself.
+     */
+    static INDArray forDl4jDropout(INDArray input, INDArray timeMajor, LayerWorkspaceMgr mgr) {
+        return isDense(timeMajor) ? mgr.dup(ArrayType.INPUT, input, 'f') : input;
     }
 
     /**

@@ -157,16 +157,11 @@ public abstract class TimeMajorRnnImpl<C extends CustomRecurrentLayer> extends B
         super.setInput(input, workspaceMgr);
     }
 
-    /**
-     * DL4J's dropout on the input ({@code IDropout}) draws its mask in the input's memory order: an input that is
-     * time-major (the library's layers hand their outputs over so) is first copied to DL4J's f order, so that a
-     * seed draws the mask DL4J's recurrent layers draw.
-     */
+    /** DL4J's dropout on the input ({@code IDropout}), on a time-major input in DL4J's layout first. */
     @Override
     protected void applyDropOutIfNecessary(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (training && !dropoutApplied && layerConf().getIDropout() != null && input != null && input.rank() == 3
-                && StepArray.isDense(toTimeMajor(input))) {
-            input = workspaceMgr.dup(ArrayType.INPUT, input, 'f');
+        if (training && !dropoutApplied && layerConf().getIDropout() != null && input != null && input.rank() == 3) {
+            input = StepArray.forDl4jDropout(input, toTimeMajor(input), workspaceMgr);
         }
         super.applyDropOutIfNecessary(training, workspaceMgr);
     }
