@@ -4,6 +4,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 import io.github.seqbook.Require;
+import io.github.seqbook.layers.engine.ThreadWorkArrays;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -76,26 +77,14 @@ public final class HuberLoss implements ILossFunction {
         return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
-    /**
-     * Two work arrays per thread, kept: allocated per call (100 KB each for notebook 05's sequence targets) they cost
-     * young collections, which showed as 5% of an epoch.
-     */
-    private static final ThreadLocal<float[][]> WORK = ThreadLocal.withInitial(() -> new float[2][0]);
-
-    /** Work array {@code which} (0 or 1) of this thread, at least {@code n} long. */
-    private static float[] work(int which, int n) {
-        float[][] w = WORK.get();
-        if (w[which].length < n) {
-            w[which] = new float[n];
-        }
-        return w[which];
-    }
+    /** Two work arrays per thread, kept ({@link ThreadWorkArrays} says why). */
+    private static final ThreadWorkArrays WORK = new ThreadWorkArrays(2);
 
     /** The labels' values in c order, in work array 1. */
     private static float[] labelValues(INDArray labels) {
         INDArray c = denseC(labels) ? labels : labels.dup('c');
         int n = (int) c.length();
-        float[] v = work(1, n);
+        float[] v = WORK.floats(1, n);
         floats(c).get((int) c.offset(), v, 0, n);
         return v;
     }
@@ -105,7 +94,7 @@ public final class HuberLoss implements ILossFunction {
         int n = (int) output.length();
         float d = (float) delta;
         float[] l = labelValues(labels);
-        float[] v = work(0, n);
+        float[] v = WORK.floats(0, n);
         floats(output).get((int) output.offset(), v, 0, n);
         for (int i = 0; i < n; i++) {
             // Math.abs and Math.min differ from ND4J's ops only for -0 and NaN, where the loss comes out the same
@@ -125,7 +114,7 @@ public final class HuberLoss implements ILossFunction {
         float d = (float) delta;
         float outputs = (float) output.size(1);
         float[] l = labelValues(labels);
-        float[] v = work(0, n);
+        float[] v = WORK.floats(0, n);
         FloatBuffer out = floats(output);
         out.get((int) output.offset(), v, 0, n);
         for (int i = 0; i < n; i++) {

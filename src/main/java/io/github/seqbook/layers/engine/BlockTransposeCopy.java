@@ -24,13 +24,8 @@ final class BlockTransposeCopy {
     private BlockTransposeCopy() {
     }
 
-    /**
-     * Two blocks' worth of floats per thread, kept: allocated per copy (up to 2 x 256 KB for notebook 06's inference
-     * chunks), they were often alive at a young collection, and copying them crowded the survivor spaces and pushed
-     * ND4J's bookkeeping of young arrays into the old generation (the Bach model's peak RSS about 100 MB higher).
-     */
-    private static final ThreadLocal<float[][]> WORK = ThreadLocal.withInitial(() -> new float[][] {new float[0],
-        new float[0]});
+    /** Two blocks' worth of floats per thread, kept ({@link ThreadWorkArrays} says why). */
+    private static final ThreadWorkArrays WORK = new ThreadWorkArrays(2);
 
     /** {@code dst = src} (same shape); returns {@code dst}. */
     static INDArray copy(INDArray src, INDArray dst) {
@@ -108,13 +103,8 @@ final class BlockTransposeCopy {
         FloatBuffer in = floats(src);
         FloatBuffer out = floats(dst);
         int n = np * nq;
-        float[][] work = WORK.get();
-        if (work[0].length < n) {
-            work[0] = new float[n];
-            work[1] = new float[n];
-        }
-        float[] a = work[0];
-        float[] b = work[1];
+        float[] a = WORK.floats(0, n);
+        float[] b = WORK.floats(1, n);
         // a holds a block in the source's order; b receives it in the destination's order
         int rows = s.rowMajor ? np : nq;
         int cols = s.rowMajor ? nq : np;
