@@ -29,13 +29,11 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossMAE;
-import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
-import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 /**
  * {@link DenseOutputLayer} against DL4J's {@code OutputLayer} after a recurrent layer's last step (the chapter's
  * forecasting models): the same parameters, scores and outputs bit for bit, in float, on its own path (the chapter's
- * losses) and on DL4J's (other losses, dropout).
+ * losses) and on DL4J's (other losses, masks).
  */
 class DenseOutputLayerTest {
     private static final int INPUTS = 3;
@@ -44,10 +42,8 @@ class DenseOutputLayerTest {
     private static final int OUTPUTS = 5;
 
     static Stream<Arguments> losses() {
-        return Stream.of(Arguments.of("MSE", new LossMSE(), Activation.IDENTITY),
-                Arguments.of("Huber", new HuberLoss(1.0), Activation.IDENTITY),
-                Arguments.of("softmax cross-entropy", new LossMCXENT(), Activation.SOFTMAX),
-                Arguments.of("MAE (DL4J's code)", new LossMAE(), Activation.IDENTITY));
+        return Stream.concat(LayerTesting.chapterLosses(),
+                Stream.of(Arguments.of("MAE (DL4J's code)", new LossMAE(), Activation.IDENTITY)));
     }
 
     private static OutputLayer dl4jOutput(ILossFunction loss, Activation activation) {

@@ -84,6 +84,20 @@ public final class LayerTesting {
         net.setParams(p);
     }
 
+    /**
+     * The chapter's output losses with their output activations, as JUnit arguments (name, loss, activation): the
+     * losses the library's output layers compute on their own path.
+     */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> chapterLosses() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("MSE", new org.nd4j.linalg.lossfunctions.impl.LossMSE(),
+                        Activation.IDENTITY),
+                org.junit.jupiter.params.provider.Arguments.of("Huber", new io.github.seqbook.keras.HuberLoss(1.0),
+                        Activation.IDENTITY),
+                org.junit.jupiter.params.provider.Arguments.of("softmax cross-entropy",
+                        new org.nd4j.linalg.lossfunctions.impl.LossMCXENT(), Activation.SOFTMAX));
+    }
+
     /** Asserts the same shape and the same float values, bit for bit (compared in c order). */
     static void assertBitForBit(INDArray expected, INDArray actual, String what) {
         org.junit.jupiter.api.Assertions.assertArrayEquals(expected.shape(), actual.shape(), what);

@@ -33,7 +33,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
-import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 /**
@@ -48,9 +47,7 @@ class SequenceOutputLayerTest {
     private static final int OUTPUTS = 5;
 
     static Stream<Arguments> losses() {
-        return Stream.of(Arguments.of("MSE", new LossMSE(), Activation.IDENTITY),
-                Arguments.of("Huber", new HuberLoss(1.0), Activation.IDENTITY),
-                Arguments.of("softmax cross-entropy", new LossMCXENT(), Activation.SOFTMAX));
+        return LayerTesting.chapterLosses();
     }
 
     private static RnnOutputLayer dl4jOutput(ILossFunction loss, Activation activation) {
