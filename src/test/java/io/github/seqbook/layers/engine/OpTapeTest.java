@@ -259,4 +259,68 @@ class OpTapeTest {
             assertEquals(-7.0, y.getDouble(0, 0), "the old output is no longer written");
         }
     }
+
+    /** x, y and z of one shape in the layouts the layers record: contiguous, f order, strided columns, offset rows. */
+    private static INDArray[] binaryOperands(DataType type, int layout) {
+        INDArray x = Nd4j.rand(type, 6, 5).subi(0.5).muli(3);
+        INDArray y = Nd4j.rand(type, 6, 5).subi(0.5).muli(3);
+        INDArray z = Nd4j.create(type, 6, 5);
+        switch (layout) {
+            case 1 -> { // f order
+                x = x.dup('f');
+                z = z.dup('f');
+            }
+            case 2 -> // a column block of a wider matrix, as a gate of an LSTM's [batch, 4 * units] rows
+                y = Nd4j.rand(type, 6, 15).get(NDArrayIndex.all(), NDArrayIndex.interval(5, 10)).assign(y);
+            case 3 -> { // offset rows of a taller array, as a step of a state array
+                x = rowsOfTaller(type, 6, 5).assign(x);
+                z = rowsOfTaller(type, 6, 5);
+            }
+            case 4 -> z = x; // in place
+            default -> { }
+        }
+        return new INDArray[] {x, y, z};
+    }
+
+    @Test
+    void elementWiseOpsOfOneShapeRunAsLegacyPairwiseCallsWithTheCustomOpsBits() {
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            for (int layout = 0; layout < 5; layout++) {
+                for (String name : new String[] {"add", "sub", "mul"}) {
+                    INDArray[] o = binaryOperands(type, layout);
+                    INDArray x = o[0];
+                    INDArray y = o[1];
+                    INDArray z = o[2];
+                    INDArray xBefore = x.dup('c');
+                    INDArray expected = Nd4j.create(type, 6, 5);
+                    Nd4j.exec(customOp(name, xBefore, y, expected));
+                    String what = type + " layout " + layout + " " + name;
+                    assertTrue(DirectCpuCalls.Pairwise.prepare(customOp(name, x, y, z), new INDArray[] {x, y, z})
+                            != null, "legacy pairwise call: " + what);
+                    try (OpTape tape = new OpTape(type)) {
+                        switch (name) {
+                            case "add" -> tape.add(x, y, z);
+                            case "sub" -> tape.sub(x, y, z);
+                            default -> tape.mul(x, y, z);
+                        }
+                        tape.run();
+                    }
+                    assertTrue(java.util.Arrays.equals(expected.data().asDouble(), z.dup('c').data().asDouble()), what);
+                }
+            }
+        }
+        // broadcasting stays a custom op (the legacy call needs one shape)
+        INDArray m = rand(4, 3);
+        INDArray row = rand(3);
+        INDArray out = Nd4j.create(DataType.DOUBLE, 4, 3);
+        assertEquals(null, DirectCpuCalls.Pairwise.prepare(customOp("add", m, row, out), new INDArray[] {m, row, out}));
+    }
+
+    private static org.nd4j.linalg.api.ops.CustomOp customOp(String name, INDArray x, INDArray y, INDArray z) {
+        return switch (name) {
+            case "add" -> new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp(x, y, z);
+            case "sub" -> new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp(x, y, z);
+            default -> new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp(x, y, z);
+        };
+    }
 }
