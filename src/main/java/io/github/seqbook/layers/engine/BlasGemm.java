@@ -21,9 +21,10 @@ import org.nd4j.linalg.api.ops.CustomOp;
  * per-step products.
  *
  * <p>OpenBLAS's Java binding ships with ND4J's CPU backend only, so it is looked up by name (the library also
- * builds against the CUDA backend). Only products of matrices with every dimension at least 2 (libnd4j takes other
- * paths for vectors), float or double, with A, B and C each contiguous along one axis (libnd4j copies other arrays
- * first); anything else stays an ND4J op.
+ * builds against the CUDA backend). Products with a dimension of 1 (a 1-feature input's product, sums over rows, a
+ * 1-output layer's) are calls like any other: libnd4j's matmul makes the same {@code sgemm} call for them (bit for
+ * bit in {@code OpTapeTest}); only a dot product ({@code [1, k] x [k, 1]}) stays an ND4J op. Float or double, with
+ * A, B and C each contiguous along one axis (libnd4j copies other arrays first); anything else stays an ND4J op.
  */
 final class BlasGemm {
     private BlasGemm() {
@@ -117,7 +118,7 @@ final class BlasGemm {
         long m = av.size(0);
         long k = av.size(1);
         long n = bv.size(1);
-        if (m < 2 || n < 2 || k < 2 || bv.size(0) != k || c.size(0) != m || c.size(1) != n
+        if ((m < 2 && n < 2) || bv.size(0) != k || c.size(0) != m || c.size(1) != n
                 || m > Integer.MAX_VALUE || n > Integer.MAX_VALUE || k > Integer.MAX_VALUE) {
             return null;
         }

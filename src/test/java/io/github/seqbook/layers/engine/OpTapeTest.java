@@ -136,7 +136,20 @@ class OpTapeTest {
 
     @Test
     void productsCalledThroughBlasEqualNd4jsOpBitForBit() {
-        long m = 6, k = 5, n = 7;
+        // a matrix product, then the vector cases of the layers: a 1-feature input's product (k = 1), a 1-output
+        // product (n = 1) and sums over rows (m = 1)
+        for (long[] mkn : new long[][] {{6, 5, 7}, {6, 1, 7}, {6, 5, 1}, {1, 5, 7}, {9, 1, 1}, {1, 1, 9}}) {
+            productsCalledThroughBlasEqualNd4jsOpBitForBit(mkn[0], mkn[1], mkn[2]);
+        }
+        // a dot product ([1, k] x [k, 1]) stays an ND4J op (libnd4j computes it as a dot, not a product)
+        INDArray v = Nd4j.rand(DataType.FLOAT, 1, 5);
+        INDArray w = Nd4j.rand(DataType.FLOAT, 5, 1);
+        INDArray d = Nd4j.create(DataType.FLOAT, 1, 1);
+        assertEquals(null, BlasGemm.prepare(new org.nd4j.linalg.api.ops.impl.reduce.Mmul(v, w, d, 1.0, 0.0,
+                org.nd4j.linalg.api.blas.params.MMulTranspose.allFalse()), new INDArray[] {v, w, d}));
+    }
+
+    private void productsCalledThroughBlasEqualNd4jsOpBitForBit(long m, long k, long n) {
         for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
             for (int layout = 0; layout < 6; layout++) {
                 for (boolean ta : new boolean[] {false, true}) {
@@ -166,7 +179,8 @@ class OpTapeTest {
                                             .transposeA(ta).transposeB(tb).build()));
                             try (OpTape tape = new OpTape(type)) {
                                 tape.gemm(a, b, c, ta, tb, accumulate);
-                                String what = type + " layout " + layout + " ta " + ta + " tb " + tb + " acc " + accumulate;
+                                String what = "[" + m + ", " + k + "] x [" + k + ", " + n + "] " + type + " layout "
+                                        + layout + " ta " + ta + " tb " + tb + " acc " + accumulate;
                                 assertTrue(BlasGemm.prepare(new org.nd4j.linalg.api.ops.impl.reduce.Mmul(a, b, c, 1.0,
                                         accumulate ? 1.0 : 0.0, org.nd4j.linalg.api.blas.params.MMulTranspose.builder()
                                                 .transposeA(ta).transposeB(tb).build()), new INDArray[] {a, b, c}) != null,
@@ -180,11 +194,6 @@ class OpTapeTest {
                 }
             }
         }
-        // vectors stay ND4J ops (libnd4j takes other paths for them)
-        INDArray v = Nd4j.rand(DataType.FLOAT, 1, 5);
-        assertEquals(null, BlasGemm.prepare(new org.nd4j.linalg.api.ops.impl.reduce.Mmul(v, Nd4j.rand(DataType.FLOAT, 5, 4),
-                Nd4j.create(DataType.FLOAT, 1, 4), 1.0, 0.0, org.nd4j.linalg.api.blas.params.MMulTranspose.allFalse()),
-                new INDArray[] {v, Nd4j.rand(DataType.FLOAT, 5, 4), Nd4j.create(DataType.FLOAT, 1, 4)}));
     }
 
     @Test
@@ -283,37 +292,47 @@ class OpTapeTest {
     }
 
     @Test
-    void elementWiseOpsOfOneShapeRunAsLegacyPairwiseCallsWithTheCustomOpsBits() {
+    void elementWiseOpsRunAsLegacyPairwiseAndBroadcastCallsWithTheCustomOpsBits() {
         for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
             for (int layout = 0; layout < 5; layout++) {
-                for (String name : new String[] {"add", "sub", "mul"}) {
-                    INDArray[] o = binaryOperands(type, layout);
-                    INDArray x = o[0];
-                    INDArray y = o[1];
-                    INDArray z = o[2];
-                    INDArray xBefore = x.dup('c');
-                    INDArray expected = Nd4j.create(type, 6, 5);
-                    Nd4j.exec(customOp(name, xBefore, y, expected));
-                    String what = type + " layout " + layout + " " + name;
-                    assertTrue(DirectCpuCalls.Pairwise.prepare(customOp(name, x, y, z), new INDArray[] {x, y, z})
-                            != null, "legacy pairwise call: " + what);
-                    try (OpTape tape = new OpTape(type)) {
-                        switch (name) {
-                            case "add" -> tape.add(x, y, z);
-                            case "sub" -> tape.sub(x, y, z);
-                            default -> tape.mul(x, y, z);
+                // y: the same shape, a row [k], a row [1, k], a column [n, 1]
+                for (int yKind = 0; yKind < 4; yKind++) {
+                    for (String name : new String[] {"add", "sub", "mul"}) {
+                        INDArray[] o = binaryOperands(type, layout);
+                        INDArray x = o[0];
+                        INDArray z = o[2];
+                        INDArray y = switch (yKind) {
+                            case 1 -> Nd4j.rand(type, 5).subi(0.5);
+                            case 2 -> Nd4j.rand(type, 1, 5).subi(0.5);
+                            case 3 -> Nd4j.rand(type, 6, 1).subi(0.5);
+                            default -> o[1];
+                        };
+                        INDArray xBefore = x.dup('c');
+                        INDArray expected = Nd4j.create(type, 6, 5);
+                        Nd4j.exec(customOp(name, xBefore, y, expected));
+                        String what = type + " layout " + layout + " y " + java.util.Arrays.toString(y.shape()) + " "
+                                + name;
+                        assertTrue(DirectCpuCalls.BinaryElementWise.prepare(customOp(name, x, y, z), new INDArray[] {x, y, z})
+                                != null, "legacy call: " + what);
+                        try (OpTape tape = new OpTape(type)) {
+                            switch (name) {
+                                case "add" -> tape.add(x, y, z);
+                                case "sub" -> tape.sub(x, y, z);
+                                default -> tape.mul(x, y, z);
+                            }
+                            tape.run();
                         }
-                        tape.run();
+                        assertTrue(java.util.Arrays.equals(expected.data().asDouble(), z.dup('c').data().asDouble()),
+                                what);
                     }
-                    assertTrue(java.util.Arrays.equals(expected.data().asDouble(), z.dup('c').data().asDouble()), what);
                 }
             }
         }
-        // broadcasting stays a custom op (the legacy call needs one shape)
+        // a vector on the left (z = row - m) stays a custom op
         INDArray m = rand(4, 3);
         INDArray row = rand(3);
         INDArray out = Nd4j.create(DataType.DOUBLE, 4, 3);
-        assertEquals(null, DirectCpuCalls.Pairwise.prepare(customOp("add", m, row, out), new INDArray[] {m, row, out}));
+        assertEquals(null, DirectCpuCalls.BinaryElementWise.prepare(customOp("sub", row, m, out), new INDArray[] {row, m, out}));
     }
 
     private static org.nd4j.linalg.api.ops.CustomOp customOp(String name, INDArray x, INDArray y, INDArray z) {
