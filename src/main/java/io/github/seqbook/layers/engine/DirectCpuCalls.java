@@ -92,7 +92,8 @@ final class DirectCpuCalls {
     /**
      * The direct call for {@code custom} (with its native {@code context}) or {@code legacy} (reading
      * {@code arrays[0]}, writing the last of {@code arrays}), or {@code null} when it must go through the executioner.
-     * A matrix product calls BLAS itself when it can ({@link BlasGemm}). The call holds only native pointers: the
+     * A matrix product calls BLAS itself when it can ({@link BlasGemm}), an element-wise sum, difference or product
+     * libnd4j's legacy loop ({@link BinaryElementWise}). The call holds only native pointers: the
      * caller keeps the op, its context and {@code arrays} reachable for as long as it runs it ({@link OpTape} does).
      */
     static Exec prepare(CustomOp custom, OpContext context, Op legacy, INDArray[] arrays) {
@@ -108,9 +109,9 @@ final class DirectCpuCalls {
             }
         }
         if (custom != null) {
-            Exec pairwise = BinaryElementWise.prepare(custom, arrays);
-            if (pairwise != null) {
-                return pairwise;
+            Exec elementWise = BinaryElementWise.prepare(custom, arrays);
+            if (elementWise != null) {
+                return elementWise;
             }
             long hash = custom.opHash();
             Pointer ctx = context.contextPointer();

@@ -146,24 +146,30 @@ public final class SequenceBatchNormalizationImpl extends BaseLayer<SequenceBatc
         INDArray in = input.castTo(dataType);
         long b = in.size(0);
         long t = in.size(2);
-        INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {b, features, t}, 'f');
         if (training) {
             prepareForward(b, t);
-            x.assign(in.permute(2, 1, 0));
+            // a time-major input (a recurrent layer's output) is a transpose per step: copied block by block
+            BlockTransposeCopy.copy(in.permute(2, 1, 0), x);
             forwardTape.run();
-            out.permute(2, 1, 0).assign(y);
+            // The output time-major ([steps, batch, features], c order, seen as NCW), as the recurrent layers hand
+            // theirs: the recurrent and output layers after read it in place (DL4J's output layer copied it
+            // element by element into its [steps * batch, features] matrix). Values are copied, not computed.
+            INDArray timeMajor = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {t, b, features},
+                    'c');
+            BlockTransposeCopy.copy(y, timeMajor.permute(0, 2, 1));
             keptInput = input;
-        } else {
-            keptInput = null;
-            // DL4J's order: (x - mean) / sqrt(var + eps) * gamma + beta
-            out.assign(in);
-            INDArray std = Transforms.sqrt(getParam(VAR).reshape(features).add(eps), false);
-            var ex = Nd4j.getExecutioner();
-            ex.exec(new BroadcastSubOp(out, getParam(MEAN).reshape(features), out, 1));
-            ex.exec(new BroadcastDivOp(out, std, out, 1));
-            ex.exec(new BroadcastMulOp(out, getParam(GAMMA).reshape(features), out, 1));
-            ex.exec(new BroadcastAddOp(out, getParam(BETA).reshape(features), out, 1));
+            return timeMajor.permute(1, 2, 0);
         }
+        keptInput = null;
+        INDArray out = mgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {b, features, t}, 'f');
+        // DL4J's order: (x - mean) / sqrt(var + eps) * gamma + beta
+        out.assign(in);
+        INDArray std = Transforms.sqrt(getParam(VAR).reshape(features).add(eps), false);
+        var ex = Nd4j.getExecutioner();
+        ex.exec(new BroadcastSubOp(out, getParam(MEAN).reshape(features), out, 1));
+        ex.exec(new BroadcastDivOp(out, std, out, 1));
+        ex.exec(new BroadcastMulOp(out, getParam(GAMMA).reshape(features), out, 1));
+        ex.exec(new BroadcastAddOp(out, getParam(BETA).reshape(features), out, 1));
         return out;
     }
 
@@ -274,7 +280,7 @@ public final class SequenceBatchNormalizationImpl extends BaseLayer<SequenceBatc
                     + batch + ", " + features + ", " + steps + "], got " + Arrays.toString(epsilon.shape()));
         }
         prepareBackward();
-        dy.assign(epsilon.castTo(dataType).permute(2, 1, 0));
+        BlockTransposeCopy.copy(epsilon.castTo(dataType).permute(2, 1, 0), dy);
         backwardTape.run();
         INDArray dx = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {batch, features, steps}, 'f');
         dx.permute(2, 1, 0).assign(dy);
