@@ -122,12 +122,14 @@ final class BlasGemm {
                 || m > Integer.MAX_VALUE || n > Integer.MAX_VALUE || k > Integer.MAX_VALUE) {
             return null;
         }
-        boolean aM = av.stride(0) == 1;
-        boolean aK = av.stride(1) == 1;
-        boolean bK = bv.stride(0) == 1;
-        boolean bN = bv.stride(1) == 1;
-        boolean cM = c.stride(0) == 1;
-        boolean cN = c.stride(1) == 1;
+        // contiguous along an axis: libnd4j's rule (MmulHelper::mmulMxM), which counts an axis of length 1 as
+        // contiguous whatever its stride, so that vectors get the same call (and legal leading dimensions)
+        boolean aM = m == 1 || av.stride(0) == 1;
+        boolean aK = k == 1 || av.stride(1) == 1;
+        boolean bK = k == 1 || bv.stride(0) == 1;
+        boolean bN = n == 1 || bv.stride(1) == 1;
+        boolean cM = m == 1 || c.stride(0) == 1;
+        boolean cN = n == 1 || c.stride(1) == 1;
         if ((!aM && !aK) || (!bK && !bN) || (!cM && !cN)) {
             return null; // libnd4j would copy the array first
         }

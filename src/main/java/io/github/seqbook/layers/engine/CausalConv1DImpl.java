@@ -170,6 +170,19 @@ public final class CausalConv1DImpl extends BaseLayer<CausalConv1D> {
         z.addiRowVector(b.reshape(nOut));
     }
 
+    /**
+     * DL4J's input dropout draws its mask in the input's memory order: a time-major input (what the library's
+     * recurrent and batch-normalization layers hand over) is first copied to DL4J's f order, so that a seed draws
+     * the masks it draws after DL4J's layers.
+     */
+    @Override
+    protected void applyDropOutIfNecessary(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (training && !dropoutApplied && layerConf().getIDropout() != null && input != null && input.rank() == 3) {
+            input = StepArray.forDl4jDropout(input, input.permute(2, 0, 1), workspaceMgr);
+        }
+        super.applyDropOutIfNecessary(training, workspaceMgr);
+    }
+
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
         checkInput();

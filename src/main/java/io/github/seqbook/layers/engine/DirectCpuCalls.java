@@ -212,6 +212,8 @@ final class DirectCpuCalls {
         private static boolean computes(int opNum, INDArray x, INDArray y, INDArray z, float[] expected) {
             z.assign(Float.NaN);
             call(opNum, "self-check", x, y, z).run();
+            java.lang.ref.Reference.reachabilityFence(x); // the call holds only their native pointers
+            java.lang.ref.Reference.reachabilityFence(y);
             return java.util.Arrays.equals(z.toFloatVector(), expected);
         }
 

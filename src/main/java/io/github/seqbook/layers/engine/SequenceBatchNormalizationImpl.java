@@ -25,8 +25,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * The computation of {@link SequenceBatchNormalization} on {@code [batch, features, steps]} (NCW) input.
  *
  * <p>Training: the input is copied into an array {@code x} of this object laid out {@code [steps, features, batch]}
- * (the memory order of the project's recurrent layers' NCW output and gradients, so that the copies in and out are
- * plain copies, not transposes), and a recorded {@link OpTape} computes, per feature,
+ * (a copy per step that transposes the recurrent layers' time-major {@code [batch, features]} blocks, block by
+ * block), and a recorded {@link OpTape} computes, per feature,
  * {@code mean = (1/n) Σ x} and {@code var = (1/n) Σ (x - mean)²} over steps and batch ({@code n = batch * steps};
  * each sum is two products with constant vectors: over steps, then over the batch),
  * {@code x̂ = (x - mean) / sqrt(var + eps)} and {@code y = gamma ⊙ x̂ + beta}: 11 ops. The backward tape computes

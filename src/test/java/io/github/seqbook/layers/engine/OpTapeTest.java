@@ -141,7 +141,7 @@ class OpTapeTest {
         for (long[] mkn : new long[][] {{6, 5, 7}, {6, 1, 7}, {6, 5, 1}, {1, 5, 7}, {9, 1, 1}, {1, 1, 9}}) {
             productsCalledThroughBlasEqualNd4jsOpBitForBit(mkn[0], mkn[1], mkn[2]);
         }
-        // a dot product ([1, k] x [k, 1]) stays an ND4J op (libnd4j computes it as a dot, not a product)
+        // a [1, k] x [k, 1] product stays an ND4J op (the layers record none; kept out rather than tested)
         INDArray v = Nd4j.rand(DataType.FLOAT, 1, 5);
         INDArray w = Nd4j.rand(DataType.FLOAT, 5, 1);
         INDArray d = Nd4j.create(DataType.FLOAT, 1, 1);
@@ -333,6 +333,41 @@ class OpTapeTest {
         INDArray row = rand(3);
         INDArray out = Nd4j.create(DataType.DOUBLE, 4, 3);
         assertEquals(null, DirectCpuCalls.BinaryElementWise.prepare(customOp("sub", row, m, out), new INDArray[] {row, m, out}));
+    }
+
+    @Test
+    void broadcastsOfSquareMatricesAndOfVectorViewsKeepTheirDimension() {
+        Nd4j.getRandom().setSeed(7);
+        INDArray square = Nd4j.rand(DataType.FLOAT, 5, 5).subi(0.5);
+        INDArray wide = Nd4j.rand(DataType.FLOAT, 3, 12).subi(0.5);
+        INDArray[] ys = {
+            Nd4j.rand(DataType.FLOAT, 5, 1).subi(0.5),            // a column of a square matrix: dimension 0
+            Nd4j.rand(DataType.FLOAT, 5).subi(0.5),               // a row [k] of a square matrix: dimension 1
+            wide.get(NDArrayIndex.point(1), NDArrayIndex.interval(3, 8)).reshape(1, 5),   // an offset row view
+            wide.get(NDArrayIndex.interval(0, 3), NDArrayIndex.point(4)).reshape(3, 1),   // a strided column view
+        };
+        INDArray[] xs = {square, square, square, Nd4j.rand(DataType.FLOAT, 3, 5).subi(0.5)};
+        for (int i = 0; i < ys.length; i++) {
+            for (String name : new String[] {"add", "sub", "mul"}) {
+                INDArray x = xs[i];
+                INDArray y = ys[i];
+                INDArray z = Nd4j.create(DataType.FLOAT, x.shape());
+                INDArray expected = Nd4j.create(DataType.FLOAT, x.shape());
+                Nd4j.exec(customOp(name, x, y, expected));
+                String what = "case " + i + " " + name + " y " + java.util.Arrays.toString(y.shape());
+                assertTrue(DirectCpuCalls.BinaryElementWise.prepare(customOp(name, x, y, z), new INDArray[] {x, y, z})
+                        != null, "legacy call: " + what);
+                try (OpTape tape = new OpTape(DataType.FLOAT)) {
+                    switch (name) {
+                        case "add" -> tape.add(x, y, z);
+                        case "sub" -> tape.sub(x, y, z);
+                        default -> tape.mul(x, y, z);
+                    }
+                    tape.run();
+                }
+                assertTrue(java.util.Arrays.equals(expected.data().asFloat(), z.data().asFloat()), what);
+            }
+        }
     }
 
     private static org.nd4j.linalg.api.ops.CustomOp customOp(String name, INDArray x, INDArray y, INDArray z) {
